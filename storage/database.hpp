@@ -1,0 +1,87 @@
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+
+#include "storage/repositories.hpp"
+
+namespace inmaek::storage {
+
+/// The database cannot be reached or refused the work as a whole (answer 503, retry later).
+class Unavailable : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// The database was written by a newer inmaek than this binary.
+class SchemaTooNew : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct DatabaseOptions {
+    std::string url = "sqlite3://db=var/inmaek.db";  ///< SOCI "backend://connect-string"
+    std::size_t pool_size = 1;
+    int busy_timeout_ms = 5000;
+};
+
+/// A unit of work inside a group commit; it throws to roll back only itself.
+using Job = std::function<void(UnitOfWork&)>;
+
+/// SOCI connection pool, dialect, migrations and transactions.
+/// Thread-safe: each call leases one pooled session for its duration.
+class Database {
+public:
+    explicit Database(const DatabaseOptions& options);
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    /// Applies pending migrations; throws SchemaTooNew for a database newer than the binary.
+    /// Returns the number of migrations applied.
+    int migrate();
+    /// Highest applied migration number (0 for an empty database).
+    int schema_version();
+    /// Highest migration this binary knows.
+    static int latest_schema_version();
+
+    /// Runs fn in one transaction; commits when it returns, rolls back when it throws.
+    template <typename Fn>
+    auto transact(Fn&& fn) -> decltype(fn(std::declval<UnitOfWork&>())) {
+        using Result = decltype(fn(std::declval<UnitOfWork&>()));
+        if constexpr (std::is_void_v<Result>) {
+            run_transaction([&](UnitOfWork& work) { fn(work); });
+        } else {
+            std::optional<Result> result;
+            run_transaction([&](UnitOfWork& work) { result.emplace(fn(work)); });
+            return std::move(*result);
+        }
+    }
+
+    /// Group commit: every job runs in one transaction under its own savepoint. A job that
+    /// throws is rolled back alone and its exception stored in failures[i] (failures must
+    /// have jobs.size() entries). Throws Unavailable if the transaction itself cannot commit.
+    void transact_batch(std::span<const Job> jobs, std::span<std::exception_ptr> failures);
+
+    /// True when a trivial query succeeds.
+    bool ping();
+
+    /// "sqlite3" or "postgresql".
+    [[nodiscard]] const std::string& backend() const;
+    [[nodiscard]] std::size_t pool_size() const;
+
+private:
+    void run_transaction(const std::function<void(UnitOfWork&)>& fn);
+
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace inmaek::storage

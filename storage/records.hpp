@@ -1,0 +1,146 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace inmaek::storage {
+
+using Id = std::int64_t;
+using Timestamp = std::chrono::sys_seconds;  ///< stored as UTC epoch seconds
+using Day = std::chrono::sys_days;           ///< a calendar date, stored as "YYYY-MM-DD"
+
+enum class Role { member, manager, admin };
+std::string_view to_string(Role role);
+std::optional<Role> role_from_string(std::string_view text);
+
+/// A team using inmaek; every other row belongs to exactly one.
+struct Workspace {
+    Id id = 0;
+    std::string name;
+    std::string time_zone = "Asia/Seoul";
+    std::string language = "ko";  ///< default reply language when the sender gives none
+    Timestamp created_at{};
+};
+
+/// A platform conversation bound to a workspace.
+struct Chat {
+    Id id = 0;
+    Id workspace_id = 0;
+    std::string platform;
+    std::string platform_chat_id;  ///< "<team>/<chat>" where the platform has teams
+    std::string title;
+};
+
+struct User {
+    Id id = 0;
+    Id workspace_id = 0;
+    std::string platform;
+    std::string platform_user_id;
+    std::string display_name;
+    std::string handle;  ///< @username without '@', may be empty
+    Role role = Role::member;
+    Timestamp created_at{};
+};
+
+struct Company {
+    Id id = 0;
+    Id workspace_id = 0;
+    std::string name;
+    std::string name_key;  ///< folded lookup key of name
+    std::string industry;
+    std::string site;
+    std::string tier;
+    std::string note;
+    Id created_by = 0;
+    Timestamp created_at{};
+};
+
+struct Contact {
+    Id id = 0;
+    Id workspace_id = 0;
+    std::string name;
+    std::string name_key;
+    std::optional<Id> company_id;
+    std::string title;
+    std::string email;
+    std::string phone;
+    Id created_by = 0;
+    Timestamp created_at{};
+};
+
+/// An amount in the currency's minor unit (KRW has none: 50억 = 5'000'000'000).
+struct Money {
+    std::int64_t amount = 0;
+    std::string currency = "KRW";  ///< ISO 4217
+    friend bool operator==(const Money&, const Money&) = default;
+};
+
+struct Meeting {
+    Id id = 0;
+    Id workspace_id = 0;
+    Timestamp starts_at{};
+    bool has_time = false;  ///< false when only a date was given
+    std::string place;
+    std::string notes;
+    std::optional<Id> lead_id;
+    std::vector<Id> company_ids;  ///< in the order written
+    std::vector<Id> contact_ids;
+    Id created_by = 0;
+    Timestamp created_at{};
+};
+
+struct Lead {
+    Id id = 0;
+    Id workspace_id = 0;
+    std::string title;
+    std::string stage = "new";
+    std::optional<Money> value;
+    std::optional<Id> owner_id;
+    std::optional<Day> due;
+    std::string note;
+    std::vector<Id> company_ids;  ///< the first is the main company
+    Id created_by = 0;
+    Timestamp created_at{};
+    Timestamp updated_at{};
+};
+
+struct StageChange {
+    Id id = 0;
+    Id lead_id = 0;
+    std::string from_stage;  ///< empty for the creation
+    std::string to_stage;
+    Id changed_by = 0;
+    Timestamp changed_at{};
+};
+
+struct FollowUp {
+    Id id = 0;
+    Id workspace_id = 0;
+    std::string text;
+    std::optional<Day> due;
+    std::optional<Id> assignee_id;
+    std::optional<Id> lead_id;
+    std::optional<Id> meeting_id;
+    bool done = false;
+    std::optional<Timestamp> done_at;
+    Id created_by = 0;
+    Timestamp created_at{};
+};
+
+/// One row of the audit log: who changed what, from which source message.
+struct AuditEntry {
+    Id workspace_id = 0;
+    std::optional<Id> user_id;
+    std::string action;  ///< "create", "update", "done", ...
+    std::string entity;  ///< "meeting", "lead", ...
+    Id entity_id = 0;
+    std::string source;       ///< "<platform>:<event key>" of the message that caused it
+    std::string before_json;  ///< empty for creations
+    std::string after_json;
+    Timestamp at{};
+};
+
+}  // namespace inmaek::storage

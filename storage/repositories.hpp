@@ -1,0 +1,147 @@
+#pragma once
+
+// The storage contract the chat handlers work against. Implementations live in
+// storage/sql_*.cpp; handlers only ever see these interfaces. Every method that
+// reads or writes workspace data takes the workspace id and is scoped by it.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/records.hpp"
+
+namespace inmaek::storage {
+
+class WorkspaceRepository {
+public:
+    virtual ~WorkspaceRepository() = default;
+    virtual Workspace create(const Workspace& workspace) = 0;
+    virtual std::optional<Workspace> get(Id workspace_id) = 0;
+    virtual std::optional<Workspace> find_by_name(std::string_view name) = 0;
+    virtual std::vector<Workspace> list() = 0;
+
+    /// The chat binding for a platform conversation, if any.
+    virtual std::optional<Chat> find_chat(std::string_view platform,
+                                          std::string_view platform_chat_id) = 0;
+    virtual Chat bind_chat(const Chat& chat) = 0;
+
+    virtual std::optional<User> find_user(Id workspace_id, std::string_view platform,
+                                          std::string_view platform_user_id) = 0;
+    /// A user by @handle or display name (folded comparison), for `owner:@minji`.
+    virtual std::optional<User> find_user_by_name(Id workspace_id, std::string_view name) = 0;
+    virtual std::optional<User> get_user(Id workspace_id, Id user_id) = 0;
+    virtual User create_user(const User& user) = 0;
+    virtual void update_user_profile(Id workspace_id, Id user_id, std::string_view display_name,
+                                     std::string_view handle) = 0;
+    virtual void set_role(Id workspace_id, Id user_id, Role role) = 0;
+    virtual std::int64_t count_users(Id workspace_id) = 0;
+};
+
+class CompanyRepository {
+public:
+    virtual ~CompanyRepository() = default;
+    virtual Company create(const Company& company) = 0;
+    virtual std::optional<Company> get(Id workspace_id, Id company_id) = 0;
+    /// Matches the company's own key or any alias key.
+    virtual std::optional<Company> find_by_key(Id workspace_id, std::string_view key) = 0;
+    virtual void add_alias(Id workspace_id, Id company_id, std::string_view alias,
+                           std::string_view key) = 0;
+    virtual std::vector<std::string> aliases(Id workspace_id, Id company_id) = 0;
+    /// Companies ordered by name; empty filters match all.
+    virtual std::vector<Company> list(Id workspace_id, std::string_view industry,
+                                      std::string_view tier, int limit) = 0;
+    virtual std::vector<Company> get_many(Id workspace_id, const std::vector<Id>& ids) = 0;
+};
+
+class ContactRepository {
+public:
+    virtual ~ContactRepository() = default;
+    virtual Contact create(const Contact& contact) = 0;
+    virtual std::optional<Contact> get(Id workspace_id, Id contact_id) = 0;
+    virtual std::optional<Contact> find_by_key(Id workspace_id, std::string_view key) = 0;
+    virtual void add_alias(Id workspace_id, Id contact_id, std::string_view alias,
+                           std::string_view key) = 0;
+    virtual std::vector<std::string> aliases(Id workspace_id, Id contact_id) = 0;
+    virtual std::vector<Contact> list_by_company(Id workspace_id, Id company_id) = 0;
+    virtual std::vector<Contact> get_many(Id workspace_id, const std::vector<Id>& ids) = 0;
+};
+
+class MeetingRepository {
+public:
+    virtual ~MeetingRepository() = default;
+    /// Stores the meeting with its company and contact links; returns it with its id.
+    virtual Meeting create(const Meeting& meeting) = 0;
+    virtual std::optional<Meeting> get(Id workspace_id, Id meeting_id) = 0;
+    /// Most recent first.
+    virtual std::vector<Meeting> for_company(Id workspace_id, Id company_id, int limit) = 0;
+    virtual std::vector<Meeting> for_contact(Id workspace_id, Id contact_id, int limit) = 0;
+    virtual std::vector<Meeting> for_lead(Id workspace_id, Id lead_id, int limit) = 0;
+    virtual std::int64_t count(Id workspace_id) = 0;
+};
+
+class LeadRepository {
+public:
+    virtual ~LeadRepository() = default;
+    /// Stores the lead with its companies and the creation entry of its stage history.
+    virtual Lead create(const Lead& lead) = 0;
+    virtual std::optional<Lead> get(Id workspace_id, Id lead_id) = 0;
+    /// Writes every field of the lead; records a stage change when the stage differs.
+    virtual void update(const Lead& before, const Lead& after, Id changed_by, Timestamp at) = 0;
+    virtual std::vector<StageChange> history(Id workspace_id, Id lead_id) = 0;
+    /// Leads that are neither signed nor dropped, newest first.
+    virtual std::vector<Lead> open_for_company(Id workspace_id, Id company_id, int limit) = 0;
+};
+
+struct FollowUpFilter {
+    std::optional<Id> assignee_id;
+    std::optional<Day> due_before;  ///< strictly before this day (overdue)
+    bool include_done = false;
+    int limit = 50;
+};
+
+class FollowUpRepository {
+public:
+    virtual ~FollowUpRepository() = default;
+    virtual FollowUp create(const FollowUp& follow_up) = 0;
+    virtual std::optional<FollowUp> get(Id workspace_id, Id follow_up_id) = 0;
+    virtual void mark_done(Id workspace_id, Id follow_up_id, Timestamp at) = 0;
+    /// Open ones first by due date (undated last).
+    virtual std::vector<FollowUp> list(Id workspace_id, const FollowUpFilter& filter) = 0;
+    virtual std::vector<FollowUp> for_lead(Id workspace_id, Id lead_id) = 0;
+};
+
+/// Platform events already processed, with the reply that was given (dedupe).
+class EventRepository {
+public:
+    virtual ~EventRepository() = default;
+    /// The stored reply (JSON) of an event seen before.
+    virtual std::optional<std::string> find_reply(std::string_view platform,
+                                                  std::string_view event_key) = 0;
+    virtual void record(std::string_view platform, std::string_view event_key,
+                        std::optional<Id> workspace_id, std::string_view reply_json,
+                        Timestamp at) = 0;
+};
+
+class AuditRepository {
+public:
+    virtual ~AuditRepository() = default;
+    virtual void append(const AuditEntry& entry) = 0;
+    virtual std::vector<AuditEntry> recent(Id workspace_id, int limit) = 0;
+};
+
+/// The repositories of one open transaction. Lives only inside Database::transact.
+class UnitOfWork {
+public:
+    virtual ~UnitOfWork() = default;
+    virtual WorkspaceRepository& workspaces() = 0;
+    virtual CompanyRepository& companies() = 0;
+    virtual ContactRepository& contacts() = 0;
+    virtual MeetingRepository& meetings() = 0;
+    virtual LeadRepository& leads() = 0;
+    virtual FollowUpRepository& follow_ups() = 0;
+    virtual EventRepository& events() = 0;
+    virtual AuditRepository& audit() = 0;
+};
+
+}  // namespace inmaek::storage
