@@ -1,0 +1,211 @@
+// /company (/회사) add · card · /companies (/회사목록) list.
+#include <nlohmann/json.hpp>
+
+#include "handlers/format.hpp"
+#include "handlers/lexer.hpp"
+#include "handlers/resolve.hpp"
+#include "handlers/router.hpp"
+#include "handlers/stages.hpp"
+#include "handlers/text.hpp"
+
+namespace inmaek::handlers {
+
+namespace {
+
+const std::vector<std::string_view> kCompanyKeys{
+    "alias", "별칭", "industry", "업종", "산업", "site", "web", "사이트", "홈페이지",
+    "tier", "등급", "note", "메모", "비고"};
+
+std::string canonical_key(std::string_view key) {
+    const auto k = text::lower(key);
+    if (k == "alias" || k == "별칭") return "alias";
+    if (k == "industry" || k == "업종" || k == "산업") return "industry";
+    if (k == "site" || k == "web" || k == "사이트" || k == "홈페이지") return "site";
+    if (k == "tier" || k == "등급") return "tier";
+    if (k == "note" || k == "메모" || k == "비고") return "note";
+    return {};
+}
+
+/// The name written before the options: bare words, a quoted name or a @mention.
+std::string leading_name(const Lexed& lexed, std::size_t& index) {
+    std::string name;
+    for (; index < lexed.tokens.size(); ++index) {
+        const auto& token = lexed.tokens[index];
+        if (token.kind == Token::Kind::option || token.kind == Token::Kind::colon) break;
+        name += (name.empty() ? "" : " ") + token.text;
+    }
+    return text::trim(name);
+}
+
+nlohmann::json company_json(const storage::Company& c) {
+    return {{"id", c.id},         {"name", c.name}, {"industry", c.industry},
+            {"site", c.site},     {"tier", c.tier}, {"note", c.note}};
+}
+
+Reply add_company(Context& ctx, std::string_view args) {
+    const auto lexed = lex(args, kCompanyKeys);
+    std::size_t index = 0;
+    const auto name = leading_name(lexed, index);
+    if (name.empty()) return mistake(ctx, tr(ctx.lang, Msg::company_needs_name), Msg::usage_company);
+    storage::Company company;
+    company.workspace_id = ctx.workspace.id;
+    company.name = name;
+    company.name_key = text::fold_key(name);
+    std::vector<std::string> aliases;
+    for (; index < lexed.tokens.size(); ++index) {
+        const auto& token = lexed.tokens[index];
+        const auto key = token.kind == Token::Kind::option ? canonical_key(token.key) : "";
+        if (key.empty()) return mistake(ctx, tr(ctx.lang, Msg::not_understood, token.text),
+                                        Msg::usage_company);
+        if (key == "alias") {
+            for (auto& alias : text::split_list(token.text)) aliases.push_back(std::move(alias));
+        } else if (key == "industry") {
+            company.industry = token.text;
+        } else if (key == "site") {
+            company.site = token.text;
+        } else if (key == "tier") {
+            company.tier = token.text;
+        } else if (key == "note") {
+            company.note = token.text;
+        }
+    }
+    if (lexed.has_rest) company.note += (company.note.empty() ? "" : " ") + lexed.rest;
+    if (company.name_key.empty()) {
+        return mistake(ctx, tr(ctx.lang, Msg::company_needs_name), Msg::usage_company);
+    }
+    if (auto existing = ctx.db.companies().find_by_key(ctx.workspace.id, company.name_key)) {
+        return mistake(ctx, tr(ctx.lang, Msg::company_exists, existing->name, existing->id),
+                       Msg::usage_company);
+    }
+    for (const auto& alias : aliases) {
+        if (auto other = ctx.db.companies().find_by_key(ctx.workspace.id, text::fold_key(alias))) {
+            return mistake(ctx, tr(ctx.lang, Msg::alias_taken, alias, other->name),
+                           Msg::usage_company);
+        }
+    }
+    company.created_by = ctx.user.id;
+    company.created_at = ctx.now;
+    company = ctx.db.companies().create(company);
+    for (const auto& alias : aliases) {
+        const auto key = text::fold_key(alias);
+        if (key.empty() || key == company.name_key) continue;
+        ctx.db.companies().add_alias(ctx.workspace.id, company.id, alias, key);
+    }
+    auto after = company_json(company);
+    after["aliases"] = aliases;
+    ctx.audit("create", "company", company.id, {}, after.dump());
+
+    Reply reply;
+    reply.kind = Reply::Kind::ok;
+    reply.lang = ctx.lang;
+    reply.title = tr(ctx.lang, Msg::company_saved, company.id, company.name);
+    if (!aliases.empty()) reply.lines.push_back(tr(ctx.lang, Msg::aliases_line, join(aliases)));
+    if (!company.industry.empty()) reply.lines.push_back(tr(ctx.lang, Msg::industry_line, company.industry));
+    if (!company.tier.empty()) reply.lines.push_back(tr(ctx.lang, Msg::tier_line, company.tier));
+    if (!company.site.empty()) reply.lines.push_back(company.site);
+    if (!company.note.empty()) reply.lines.push_back(tr(ctx.lang, Msg::notes_line, company.note));
+    return reply;
+}
+
+Reply company_card(Context& ctx, std::string_view args) {
+    auto name = text::trim(args);
+    if (name.starts_with('@')) name.erase(0, 1);
+    if (name.size() >= 2 && (name.front() == '"' || name.starts_with("\xE2\x80\x9C"))) {
+        const auto lexed = lex(name, {});
+        if (!lexed.tokens.empty()) name = lexed.tokens.front().text;
+    }
+    const auto company = ctx.db.companies().find_by_key(ctx.workspace.id, text::fold_key(name));
+    if (!company) return mistake(ctx, tr(ctx.lang, Msg::company_not_found, name), Msg::usage_company);
+
+    Reply reply;
+    reply.lang = ctx.lang;
+    reply.title = "🏢 " + company->name + " (#" + std::to_string(company->id) + ")";
+    const auto aliases = ctx.db.companies().aliases(ctx.workspace.id, company->id);
+    if (!aliases.empty()) reply.lines.push_back(tr(ctx.lang, Msg::aliases_line, join(aliases)));
+    if (!company->industry.empty()) reply.lines.push_back(tr(ctx.lang, Msg::industry_line, company->industry));
+    if (!company->tier.empty()) reply.lines.push_back(tr(ctx.lang, Msg::tier_line, company->tier));
+    if (!company->site.empty()) reply.lines.push_back(company->site);
+    if (!company->note.empty()) reply.lines.push_back(tr(ctx.lang, Msg::notes_line, company->note));
+
+    const auto contacts = ctx.db.contacts().list_by_company(ctx.workspace.id, company->id);
+    if (!contacts.empty()) {
+        std::vector<std::string> names;
+        for (const auto& c : contacts) names.push_back(c.title.empty() ? c.name : c.name + " (" + c.title + ")");
+        reply.lines.push_back(tr(ctx.lang, Msg::contacts_line, join(names)));
+    }
+    const auto leads = ctx.db.leads().open_for_company(ctx.workspace.id, company->id, 5);
+    if (!leads.empty()) {
+        reply.lines.push_back(tr(ctx.lang, Msg::open_leads_header));
+        for (const auto& lead : leads) {
+            auto line = "  #" + std::to_string(lead.id) + " " + lead.title + " · " +
+                        stage_label(ctx, lead.stage);
+            if (lead.value) line += " · " + format_money(ctx, *lead.value);
+            reply.lines.push_back(std::move(line));
+        }
+    }
+    const auto meetings = ctx.db.meetings().for_company(ctx.workspace.id, company->id, 3);
+    if (!meetings.empty()) {
+        reply.lines.push_back(tr(ctx.lang, Msg::last_meetings_header));
+        for (const auto& m : meetings) {
+            auto line = "  #" + std::to_string(m.id) + " " + format_time(ctx, m.starts_at, m.has_time);
+            const auto first_line = m.notes.substr(0, m.notes.find('\n'));
+            if (!first_line.empty()) line += " · " + text::ellipsize(first_line, 60);
+            reply.lines.push_back(std::move(line));
+        }
+    }
+    if (contacts.empty() && leads.empty() && meetings.empty()) {
+        reply.lines.push_back(tr(ctx.lang, Msg::nothing_logged_yet));
+    }
+    return reply;
+}
+
+Reply company(Context& ctx, std::string_view args) {
+    const auto trimmed = text::trim(args);
+    if (trimmed.empty()) return mistake(ctx, tr(ctx.lang, Msg::company_needs_name), Msg::usage_company);
+    const auto space = trimmed.find_first_of(" \t\n");
+    const auto verb = text::lower(trimmed.substr(0, space));
+    const auto rest = space == std::string::npos ? std::string{} : text::trim(trimmed.substr(space));
+    if (verb == "add" || verb == "추가" || verb == "등록") return add_company(ctx, rest);
+    if (verb == "merge" || verb == "병합") {
+        return mistake(ctx, tr(ctx.lang, Msg::merge_not_available), Msg::usage_company);
+    }
+    return company_card(ctx, trimmed);
+}
+
+Reply companies(Context& ctx, std::string_view args) {
+    const auto lexed = lex(args, kCompanyKeys);
+    std::string industry;
+    std::string tier;
+    for (const auto& token : lexed.tokens) {
+        const auto key = token.kind == Token::Kind::option ? canonical_key(token.key) : "";
+        if (key == "industry") {
+            industry = token.text;
+        } else if (key == "tier") {
+            tier = token.text;
+        } else {
+            return mistake(ctx, tr(ctx.lang, Msg::not_understood, token.text), Msg::usage_companies);
+        }
+    }
+    const auto list = ctx.db.companies().list(ctx.workspace.id, industry, tier, 50);
+    Reply reply;
+    reply.lang = ctx.lang;
+    reply.title = tr(ctx.lang, Msg::companies_title, list.size());
+    for (const auto& c : list) {
+        auto line = "#" + std::to_string(c.id) + " " + c.name;
+        if (!c.industry.empty()) line += " · " + c.industry;
+        if (!c.tier.empty()) line += " · " + c.tier;
+        reply.lines.push_back(std::move(line));
+    }
+    if (list.empty()) reply.lines.push_back(tr(ctx.lang, Msg::none_yet));
+    return reply;
+}
+
+}  // namespace
+
+void register_company_commands(Router& router) {
+    router.add({"company", {"회사", "기업"}, Msg::summary_company, Msg::usage_company, company});
+    router.add({"companies", {"회사목록", "기업목록"}, Msg::summary_companies, Msg::usage_companies,
+                companies});
+}
+
+}  // namespace inmaek::handlers

@@ -1,0 +1,191 @@
+// /contact (/연락처) add · card.
+#include <nlohmann/json.hpp>
+
+#include "handlers/format.hpp"
+#include "handlers/lexer.hpp"
+#include "handlers/resolve.hpp"
+#include "handlers/router.hpp"
+#include "handlers/text.hpp"
+
+namespace inmaek::handlers {
+
+namespace {
+
+const std::vector<std::string_view> kContactKeys{"title", "직함", "직책", "email", "이메일",
+                                                 "phone", "전화", "연락처", "alias", "별칭"};
+
+std::string canonical_key(std::string_view key) {
+    const auto k = text::lower(key);
+    if (k == "title" || k == "직함" || k == "직책") return "title";
+    if (k == "email" || k == "이메일") return "email";
+    if (k == "phone" || k == "전화" || k == "연락처") return "phone";
+    if (k == "alias" || k == "별칭") return "alias";
+    return {};
+}
+
+bool plausible_email(std::string_view email) {
+    const auto at = email.find('@');
+    return at != std::string_view::npos && at > 0 && email.find('.', at) != std::string_view::npos &&
+           email.find(' ') == std::string_view::npos;
+}
+
+bool plausible_phone(std::string_view phone) {
+    int digits = 0;
+    for (const char c : phone) {
+        if (c >= '0' && c <= '9') {
+            ++digits;
+        } else if (c != '+' && c != '-' && c != ' ' && c != '(' && c != ')' && c != '.') {
+            return false;
+        }
+    }
+    return digits >= 6;
+}
+
+Reply add_contact(Context& ctx, std::string_view args) {
+    const auto lexed = lex(args, kContactKeys);
+    std::string name;
+    std::string company_name;
+    storage::Contact contact;
+    std::vector<std::string> aliases;
+    for (const auto& token : lexed.tokens) {
+        if (token.kind == Token::Kind::mention) {
+            if (!company_name.empty()) {
+                return mistake(ctx, tr(ctx.lang, Msg::contact_one_company), Msg::usage_contact);
+            }
+            company_name = token.text;
+            continue;
+        }
+        if (token.kind == Token::Kind::option) {
+            const auto key = canonical_key(token.key);
+            if (key == "title") {
+                contact.title = token.text;
+            } else if (key == "email") {
+                if (!plausible_email(token.text)) {
+                    return mistake(ctx, tr(ctx.lang, Msg::bad_email, token.text), Msg::usage_contact);
+                }
+                contact.email = token.text;
+            } else if (key == "phone") {
+                if (!plausible_phone(token.text)) {
+                    return mistake(ctx, tr(ctx.lang, Msg::bad_phone, token.text), Msg::usage_contact);
+                }
+                contact.phone = token.text;
+            } else if (key == "alias") {
+                for (auto& alias : text::split_list(token.text)) aliases.push_back(std::move(alias));
+            } else {
+                return mistake(ctx, tr(ctx.lang, Msg::unknown_field, token.key), Msg::usage_contact);
+            }
+            continue;
+        }
+        if (token.kind == Token::Kind::colon) break;
+        if (!company_name.empty()) {
+            return mistake(ctx, tr(ctx.lang, Msg::not_understood, token.text), Msg::usage_contact);
+        }
+        name += (name.empty() ? "" : " ") + token.text;
+    }
+    name = text::trim(name);
+    if (name.empty() || text::fold_key(name).empty()) {
+        return mistake(ctx, tr(ctx.lang, Msg::contact_needs_name), Msg::usage_contact);
+    }
+    const auto key = text::fold_key(name);
+    if (auto existing = ctx.db.contacts().find_by_key(ctx.workspace.id, key)) {
+        return mistake(ctx, tr(ctx.lang, Msg::contact_exists, existing->name, existing->id),
+                       Msg::usage_contact);
+    }
+    for (const auto& alias : aliases) {
+        if (auto other = ctx.db.contacts().find_by_key(ctx.workspace.id, text::fold_key(alias))) {
+            return mistake(ctx, tr(ctx.lang, Msg::alias_taken, alias, other->name), Msg::usage_contact);
+        }
+    }
+    std::vector<Resolved<storage::Company>> companies;
+    if (!company_name.empty()) {
+        companies.push_back(resolve_company(ctx, company_name));
+        contact.company_id = companies.back().record.id;
+    }
+    contact.workspace_id = ctx.workspace.id;
+    contact.name = name;
+    contact.name_key = key;
+    contact.created_by = ctx.user.id;
+    contact.created_at = ctx.now;
+    contact = ctx.db.contacts().create(contact);
+    for (const auto& alias : aliases) {
+        const auto alias_key = text::fold_key(alias);
+        if (!alias_key.empty() && alias_key != key) {
+            ctx.db.contacts().add_alias(ctx.workspace.id, contact.id, alias, alias_key);
+        }
+    }
+    ctx.audit("create", "contact", contact.id, {},
+              nlohmann::json{{"id", contact.id},
+                             {"name", contact.name},
+                             {"company", contact.company_id ? nlohmann::json(*contact.company_id)
+                                                            : nlohmann::json()},
+                             {"title", contact.title},
+                             {"email", contact.email},
+                             {"phone", contact.phone},
+                             {"aliases", aliases}}
+                  .dump());
+
+    Reply reply;
+    reply.kind = Reply::Kind::ok;
+    reply.lang = ctx.lang;
+    reply.title = tr(ctx.lang, Msg::contact_saved, contact.id, contact.name);
+    if (!companies.empty()) reply.title += " · " + companies.front().record.name;
+    if (!contact.title.empty()) reply.title += " · " + contact.title;
+    if (!contact.email.empty()) reply.lines.push_back(contact.email);
+    if (!contact.phone.empty()) reply.lines.push_back(contact.phone);
+    if (!aliases.empty()) reply.lines.push_back(tr(ctx.lang, Msg::aliases_line, join(aliases)));
+    for (auto& line : created_lines(ctx, companies, {})) reply.lines.push_back(std::move(line));
+    return reply;
+}
+
+Reply contact_card(Context& ctx, std::string_view args) {
+    auto name = text::trim(args);
+    const auto lexed = lex(name, {});
+    if (lexed.tokens.size() == 1 && lexed.tokens.front().kind == Token::Kind::quoted) {
+        name = lexed.tokens.front().text;
+    }
+    const auto contact = ctx.db.contacts().find_by_key(ctx.workspace.id, text::fold_key(name));
+    if (!contact) return mistake(ctx, tr(ctx.lang, Msg::contact_not_found, name), Msg::usage_contact);
+    Reply reply;
+    reply.lang = ctx.lang;
+    reply.title = "👤 " + contact->name + " (#" + std::to_string(contact->id) + ")";
+    if (contact->company_id) {
+        if (auto company = ctx.db.companies().get(ctx.workspace.id, *contact->company_id)) {
+            reply.title += " · " + company->name;
+        }
+    }
+    if (!contact->title.empty()) reply.lines.push_back(contact->title);
+    if (!contact->email.empty()) reply.lines.push_back(contact->email);
+    if (!contact->phone.empty()) reply.lines.push_back(contact->phone);
+    const auto aliases = ctx.db.contacts().aliases(ctx.workspace.id, contact->id);
+    if (!aliases.empty()) reply.lines.push_back(tr(ctx.lang, Msg::aliases_line, join(aliases)));
+    const auto meetings = ctx.db.meetings().for_contact(ctx.workspace.id, contact->id, 5);
+    if (!meetings.empty()) {
+        reply.lines.push_back(tr(ctx.lang, Msg::last_meetings_header));
+        for (const auto& m : meetings) {
+            auto line = "  #" + std::to_string(m.id) + " " + format_time(ctx, m.starts_at, m.has_time);
+            const auto first_line = m.notes.substr(0, m.notes.find('\n'));
+            if (!first_line.empty()) line += " · " + text::ellipsize(first_line, 60);
+            reply.lines.push_back(std::move(line));
+        }
+    }
+    return reply;
+}
+
+Reply contact(Context& ctx, std::string_view args) {
+    const auto trimmed = text::trim(args);
+    if (trimmed.empty()) return mistake(ctx, tr(ctx.lang, Msg::contact_needs_name), Msg::usage_contact);
+    const auto space = trimmed.find_first_of(" \t\n");
+    const auto verb = text::lower(trimmed.substr(0, space));
+    if (verb == "add" || verb == "추가" || verb == "등록") {
+        return add_contact(ctx, space == std::string::npos ? "" : trimmed.substr(space));
+    }
+    return contact_card(ctx, trimmed);
+}
+
+}  // namespace
+
+void register_contact_commands(Router& router) {
+    router.add({"contact", {"연락처", "인물", "사람"}, Msg::summary_contact, Msg::usage_contact, contact});
+}
+
+}  // namespace inmaek::handlers

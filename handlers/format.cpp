@@ -1,0 +1,56 @@
+#include "handlers/format.hpp"
+
+#include <date/tz.h>
+#include <fmt/format.h>
+
+#include "handlers/catalog.hpp"
+#include "handlers/money.hpp"
+#include "handlers/stages.hpp"
+
+namespace inmaek::handlers {
+
+std::string format_time(const Context& ctx, std::chrono::sys_seconds at, bool with_time) {
+    const auto zoned = date::make_zoned(ctx.zone, at);
+    return with_time ? date::format("%Y-%m-%d %H:%M %Z", zoned) : date::format("%Y-%m-%d", zoned);
+}
+
+std::string format_day(std::chrono::sys_days day) {
+    const std::chrono::year_month_day ymd{day};
+    return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()),
+                       static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+}
+
+std::string format_money(const Context& ctx, const storage::Money& money) {
+    return handlers::format_money(Amount{money.amount, money.currency}, ctx.korean());
+}
+
+std::string stage_label(const Context& ctx, std::string_view stage) {
+    if (!ctx.korean()) return std::string{stage};
+    for (const auto& known : stages()) {
+        if (known.name == stage) return std::string{known.korean};
+    }
+    return std::string{stage};
+}
+
+std::string join(const std::vector<std::string>& parts, std::string_view separator) {
+    std::string out;
+    for (const auto& part : parts) {
+        if (!out.empty()) out += separator;
+        out += part;
+    }
+    return out;
+}
+
+std::chrono::sys_seconds to_utc(const Context& ctx, std::chrono::year_month_day day,
+                                std::optional<std::chrono::minutes> time_of_day) {
+    const auto local = date::local_days{date::year{static_cast<int>(day.year())} /
+                                        static_cast<unsigned>(day.month()) /
+                                        static_cast<unsigned>(day.day())} +
+                       time_of_day.value_or(std::chrono::minutes{0});
+    // A wall-clock time skipped or repeated by a DST change takes the earlier instant.
+    const auto utc = ctx.zone->to_sys(local, date::choose::earliest);
+    return std::chrono::sys_seconds{
+        std::chrono::duration_cast<std::chrono::seconds>(utc.time_since_epoch())};
+}
+
+}  // namespace inmaek::handlers

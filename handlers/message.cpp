@@ -1,0 +1,18 @@
+#include "handlers/message.hpp"
+
+namespace inmaek::handlers {
+
+std::string_view to_string(Platform platform) {
+    switch (platform) {
+        case Platform::console: return "console";
+        case Platform::generic: return "generic";
+        case Platform::telegram: return "telegram";
+        case Platform::slack: return "slack";
+        case Platform::kakao: return "kakao";
+        case Platform::line: return "line";
+        case Platform::discord: return "discord";
+    }
+    return "unknown";
+}
+
+}  // namespace inmaek::handlers

@@ -1,0 +1,72 @@
+#include "handlers/router.hpp"
+
+#include <stdexcept>
+
+#include "handlers/text.hpp"
+
+namespace inmaek::handlers {
+
+std::optional<CommandLine> split_command_line(std::string_view text) {
+    const auto trimmed = text::trim(text);
+    std::string_view view{trimmed};
+    // Full-width solidus: phone keyboards in Korean mode type '／'.
+    constexpr std::string_view kFullWidthSlash = "\xEF\xBC\x8F";
+    if (view.starts_with('/')) {
+        view.remove_prefix(1);
+    } else if (view.starts_with(kFullWidthSlash)) {
+        view.remove_prefix(kFullWidthSlash.size());
+    } else {
+        return std::nullopt;
+    }
+    const auto end_of_word = view.find_first_of(" \t\r\n");
+    const auto word = view.substr(0, end_of_word);
+    CommandLine line;
+    const auto at = word.find('@');
+    line.name = text::lower(word.substr(0, at));
+    if (at != std::string_view::npos) line.bot = text::lower(word.substr(at + 1));
+    if (end_of_word != std::string_view::npos) line.args = text::trim(view.substr(end_of_word));
+    if (line.name.empty()) return std::nullopt;
+    return line;
+}
+
+void Router::add(Command command) {
+    auto taken = [&](const std::string& name) { return find(name) != nullptr; };
+    if (taken(command.name)) throw std::logic_error("command registered twice: " + command.name);
+    for (const auto& alias : command.aliases) {
+        if (taken(alias)) throw std::logic_error("command alias registered twice: " + alias);
+    }
+    commands_.push_back(std::move(command));
+}
+
+const Command* Router::find(std::string_view name) const {
+    const auto key = text::lower(name);
+    for (const auto& command : commands_) {
+        if (command.name == key) return &command;
+        for (const auto& alias : command.aliases) {
+            if (alias == key) return &command;
+        }
+    }
+    return nullptr;
+}
+
+std::unique_ptr<Router> make_router() {
+    auto router = std::make_unique<Router>();
+    register_meeting_commands(*router);
+    register_company_commands(*router);
+    register_contact_commands(*router);
+    register_lead_commands(*router);
+    register_todo_commands(*router);
+    register_help_command(*router);
+    return router;
+}
+
+Reply mistake(const Context& ctx, std::string what, Msg usage) {
+    Reply reply;
+    reply.kind = Reply::Kind::error;
+    reply.lang = ctx.lang;
+    reply.title = "⚠️ " + what;
+    reply.usage = tr(ctx.lang, Msg::usage_prefix) + std::string{catalog_text(usage, ctx.lang)};
+    return reply;
+}
+
+}  // namespace inmaek::handlers

@@ -1,0 +1,33 @@
+#include "handlers/context.hpp"
+
+#include <date/tz.h>
+
+namespace inmaek::handlers {
+
+std::chrono::year_month_day Context::today() const {
+    const auto local = date::make_zoned(zone, now).get_local_time();
+    const auto days = date::floor<date::days>(local);
+    return std::chrono::year_month_day{std::chrono::sys_days{days.time_since_epoch()}};
+}
+
+std::string Context::source() const {
+    const auto& key = message.event_key.empty() ? message.source_message_id : message.event_key;
+    return std::string{to_string(message.platform)} + ":" + key;
+}
+
+void Context::audit(std::string_view action, std::string_view entity, storage::Id entity_id,
+                    std::string before_json, std::string after_json) const {
+    storage::AuditEntry entry;
+    entry.workspace_id = workspace.id;
+    entry.user_id = user.id;
+    entry.action = action;
+    entry.entity = entity;
+    entry.entity_id = entity_id;
+    entry.source = source();
+    entry.before_json = std::move(before_json);
+    entry.after_json = std::move(after_json);
+    entry.at = now;
+    db.audit().append(entry);
+}
+
+}  // namespace inmaek::handlers

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "handlers/message.hpp"
+#include "handlers/reply.hpp"
+#include "storage/repositories.hpp"
+
+namespace date {
+class time_zone;
+}
+
+namespace inmaek::handlers {
+
+/// Everything a command handler may use: the open transaction's repositories, who is
+/// speaking in which workspace, and the clock. Built by Conversation for one message.
+struct Context {
+    storage::UnitOfWork& db;
+    const storage::Workspace& workspace;
+    const storage::User& user;
+    const Message& message;
+    Lang lang;
+    std::chrono::sys_seconds now;
+    const date::time_zone* zone;
+
+    /// Today's date in the workspace time zone.
+    [[nodiscard]] std::chrono::year_month_day today() const;
+    /// "<platform>:<event key or message id>", recorded in the audit log.
+    [[nodiscard]] std::string source() const;
+    /// Appends an audit row for a change made by this message's sender.
+    void audit(std::string_view action, std::string_view entity, storage::Id entity_id,
+               std::string before_json, std::string after_json) const;
+    [[nodiscard]] bool korean() const { return lang == Lang::ko; }
+};
+
+}  // namespace inmaek::handlers

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "handlers/context.hpp"
+#include "storage/records.hpp"
+
+namespace inmaek::handlers {
+
+/// A company or person found by name, or created because nobody knew it yet.
+template <typename Record>
+struct Resolved {
+    Record record;
+    bool created = false;
+};
+
+/// Finds a company by name or alias (folded key), creating it when unknown.
+Resolved<storage::Company> resolve_company(Context& ctx, std::string_view name);
+/// Finds a contact by name or alias, creating it (at `company_id`) when unknown.
+Resolved<storage::Contact> resolve_contact(Context& ctx, std::string_view name,
+                                           std::optional<storage::Id> company_id);
+/// A team member by @handle or name; nullopt when nobody matches.
+std::optional<storage::User> find_member(Context& ctx, std::string_view name);
+
+/// The lines "New company: X" / "New contact: Y" for everything created.
+std::vector<std::string> created_lines(const Context& ctx,
+                                       const std::vector<Resolved<storage::Company>>& companies,
+                                       const std::vector<Resolved<storage::Contact>>& contacts);
+
+}  // namespace inmaek::handlers

@@ -1,0 +1,62 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "handlers/catalog.hpp"
+#include "handlers/context.hpp"
+#include "handlers/reply.hpp"
+
+namespace inmaek::handlers {
+
+/// One command of the chat language: its names, help and the function that runs it.
+struct Command {
+    std::string name;                  ///< English name without '/', e.g. "meet"
+    std::vector<std::string> aliases;  ///< e.g. {"회의", "미팅"}
+    Msg summary;                       ///< one line for /help
+    Msg usage;                         ///< the usage line shown with mistakes
+    std::function<Reply(Context&, std::string_view args)> run;
+};
+
+/// A command line split into its parts: "/meet@inmaek_bot 오늘 @카카오".
+struct CommandLine {
+    std::string name;  ///< lower-cased, without '/'
+    std::string bot;   ///< the @botname it was addressed to, may be empty
+    std::string args;  ///< the rest, trimmed (may span several lines)
+};
+
+/// Splits text starting with '/' into a command line; nullopt for ordinary text.
+std::optional<CommandLine> split_command_line(std::string_view text);
+
+/// The registry of commands. Every name and alias is unique; a duplicate is a programming
+/// error and throws std::logic_error at registration.
+class Router {
+public:
+    void add(Command command);
+    /// A command by English name or alias (case-insensitive).
+    [[nodiscard]] const Command* find(std::string_view name) const;
+    [[nodiscard]] const std::vector<Command>& commands() const { return commands_; }
+
+private:
+    std::vector<Command> commands_;
+};
+
+/// The router with every command family registered.
+std::unique_ptr<Router> make_router();
+
+// Registration of each command family (one file each).
+void register_company_commands(Router& router);
+void register_contact_commands(Router& router);
+void register_meeting_commands(Router& router);
+void register_lead_commands(Router& router);
+void register_todo_commands(Router& router);
+void register_help_command(Router& router);
+
+/// An error reply: what was wrong and the usage line of the command, in the user's language.
+Reply mistake(const Context& ctx, std::string what, Msg usage);
+
+}  // namespace inmaek::handlers
