@@ -1,0 +1,102 @@
+#include "bot/executor.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace inmaek::bot {
+
+Executor::Executor(storage::Database& database, std::size_t workers, std::size_t batch_max,
+                   std::size_t queue_limit)
+    : database_(database), batch_max_(std::max<std::size_t>(1, batch_max)),
+      queue_limit_(queue_limit) {
+    workers_.reserve(workers);
+    for (std::size_t i = 0; i < std::max<std::size_t>(1, workers); ++i) {
+        workers_.emplace_back([this] { work(); });
+    }
+}
+
+Executor::~Executor() { stop(); }
+
+bool Executor::submit(storage::Job job, Completion done) {
+    {
+        std::lock_guard lock{mutex_};
+        if (stopping_ || queue_.size() >= queue_limit_) return false;
+        queue_.push_back({std::move(job), std::move(done), {}});
+    }
+    wake_.notify_one();
+    return true;
+}
+
+bool Executor::post(std::function<void()> task) {
+    {
+        std::lock_guard lock{mutex_};
+        if (stopping_ || queue_.size() >= queue_limit_) return false;
+        queue_.push_back({{}, {}, std::move(task)});
+    }
+    wake_.notify_one();
+    return true;
+}
+
+void Executor::stop() {
+    {
+        std::lock_guard lock{mutex_};
+        if (stopping_ && workers_.empty()) return;
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    for (auto& worker : workers_) {
+        if (worker.joinable()) worker.join();
+    }
+    workers_.clear();
+}
+
+void Executor::work() {
+    std::vector<storage::Job> jobs;
+    std::vector<Completion> completions;
+    std::vector<std::exception_ptr> failures;
+    for (;;) {
+        std::function<void()> task;
+        jobs.clear();
+        completions.clear();
+        {
+            std::unique_lock lock{mutex_};
+            wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+            if (queue_.empty()) return;  // stopping and drained
+            if (queue_.front().task) {
+                task = std::move(queue_.front().task);
+                queue_.pop_front();
+            } else {
+                // Take every transactional job waiting right now, up to batch_max_.
+                while (!queue_.empty() && !queue_.front().task && jobs.size() < batch_max_) {
+                    jobs.push_back(std::move(queue_.front().job));
+                    completions.push_back(std::move(queue_.front().done));
+                    queue_.pop_front();
+                }
+            }
+        }
+        if (task) {
+            try {
+                task();
+            } catch (const std::exception& e) {
+                spdlog::error("worker task failed: {}", e.what());
+            }
+            continue;
+        }
+        failures.assign(jobs.size(), nullptr);
+        try {
+            database_.transact_batch(jobs, failures);
+        } catch (...) {
+            // The transaction as a whole failed: nothing of this batch was stored.
+            const auto error = std::current_exception();
+            for (auto& failure : failures) failure = error;
+        }
+        for (std::size_t i = 0; i < completions.size(); ++i) {
+            try {
+                completions[i](failures[i]);
+            } catch (const std::exception& e) {
+                spdlog::error("job completion failed: {}", e.what());
+            }
+        }
+    }
+}
+
+}  // namespace inmaek::bot

@@ -1,1 +1,271 @@
-int main() { return 0; }
+// inmaek: the one place where storage, handlers and the platform adapters are wired together.
+#include <CLI/CLI.hpp>
+#include <date/tz.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "bot/config.hpp"
+#include "bot/console.hpp"
+#include "bot/demo.hpp"
+#include "bot/executor.hpp"
+#include "bot/http_server.hpp"
+#include "bot/logging.hpp"
+#include "bot/platforms/generic_adapter.hpp"
+#include "bot/platforms/telegram_adapter.hpp"
+#include "bot/webhook_service.hpp"
+#include "handlers/conversation.hpp"
+#include "storage/database.hpp"
+
+namespace {
+
+using namespace inmaek;
+
+/// Command-line values that override the configuration file and environment.
+struct Overrides {
+    std::string config_file;
+    std::string database_url;
+    std::string listen;
+};
+
+bot::Config load(const Overrides& overrides) {
+    std::optional<std::filesystem::path> file;
+    if (!overrides.config_file.empty()) file = overrides.config_file;
+    auto config = bot::load_config(file);
+    if (!overrides.database_url.empty()) config.database.url = overrides.database_url;
+    if (!overrides.listen.empty()) config.server.listen = overrides.listen;
+    bot::validate(config);
+    bot::setup_logging(config.log.level, config.log.format);
+    return config;
+}
+
+storage::DatabaseOptions database_options(const bot::Config& config) {
+    storage::DatabaseOptions options;
+    options.url = config.database.url;
+    options.pool_size = config.database.pool_size;
+    options.busy_timeout_ms = config.database.busy_timeout_ms;
+    return options;
+}
+
+handlers::ConversationPolicy policy_of(const bot::Config& config) {
+    handlers::ConversationPolicy policy;
+    policy.auto_bind = config.workspace.binding == "auto";
+    policy.admins = config.workspace.admins;
+    policy.default_time_zone = config.workspace.default_time_zone;
+    policy.default_language = config.workspace.default_language;
+    policy.bot_username = config.telegram.bot_username;
+    return policy;
+}
+
+std::unique_ptr<storage::Database> open_database(const bot::Config& config) {
+    auto database = std::make_unique<storage::Database>(database_options(config));
+    const auto applied = database->migrate();
+    if (applied > 0) {
+        spdlog::info("database migrated to version {} ({} migration(s) applied)",
+                     database->schema_version(), applied);
+    }
+    return database;
+}
+
+int serve(const Overrides& overrides) {
+    const auto config = load(overrides);
+    spdlog::info("starting inmaek\n{}", bot::describe(config));
+    auto database = open_database(config);
+    handlers::Conversation conversation{policy_of(config)};
+    bot::Executor executor{*database, config.database.pool_size, config.database.batch_max};
+
+    std::vector<std::unique_ptr<bot::platforms::Adapter>> adapters;
+    if (config.telegram.enabled) {
+        if (config.telegram.secret_token.empty()) {
+            spdlog::warn("telegram.secret_token is not set: anyone who knows the URL can post "
+                         "updates. Set INMAEK_TELEGRAM_SECRET_TOKEN and pass it to setWebhook.");
+        }
+        adapters.push_back(std::make_unique<bot::platforms::TelegramAdapter>(
+            bot::platforms::TelegramOptions{config.telegram.secret_token,
+                                            config.telegram.allow_missing_secret}));
+    }
+    if (config.generic.enabled) {
+        adapters.push_back(std::make_unique<bot::platforms::GenericAdapter>(
+            bot::platforms::GenericOptions{config.generic.secret, std::chrono::seconds{300}, {}}));
+    }
+    bot::WebhookService service{*database, executor, conversation, std::move(adapters)};
+
+    const auto& listen = config.server.listen;
+    const auto colon = listen.rfind(':');
+    bot::HttpServerOptions options;
+    options.address = listen.substr(0, colon);
+    options.port = static_cast<unsigned short>(std::stoi(listen.substr(colon + 1)));
+    options.threads = config.server.io_threads;
+    options.body_limit = config.server.body_limit;
+    options.header_limit = config.server.header_limit;
+    options.read_timeout = std::chrono::milliseconds{config.server.read_timeout_ms};
+    options.idle_timeout = std::chrono::milliseconds{config.server.idle_timeout_ms};
+    options.shutdown_grace = std::chrono::milliseconds{config.server.shutdown_grace_ms};
+    bot::HttpServer server{options, [&service](bot::Request&& request,
+                                               std::shared_ptr<bot::RequestInfo> info,
+                                               std::function<void(bot::Response&&)> done) {
+                               service.handle(std::move(request), std::move(info), std::move(done));
+                           }};
+    server.start();
+    const auto endpoint = server.local_endpoint();
+    const auto base = "http://" + endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+    std::string hooks;
+    for (const auto& path : service.hook_paths()) hooks += "\n  " + base + path;
+    spdlog::info("webhooks:{}\n  health: {}/healthz  ready: {}/readyz\n  try it without a "
+                 "messenger: inmaek chat   (or: inmaek demo)",
+                 hooks, base, base);
+    server.run();
+    executor.stop();
+    spdlog::info("stopped");
+    return 0;
+}
+
+int chat(const Overrides& overrides, const bot::ConsoleOptions& options) {
+    const auto config = load(overrides);
+    auto database = open_database(config);
+    handlers::Conversation conversation{policy_of(config)};
+    bot::Console console{*database, conversation, options};
+    return console.run(std::cin, std::cout, isatty(STDIN_FILENO) != 0);
+}
+
+int demo(Overrides overrides, bool keep) {
+    if (overrides.database_url.empty()) overrides.database_url = "sqlite3://db=var/demo.db";
+    const auto config = load(overrides);
+    constexpr std::string_view kSqlitePrefix = "sqlite3://db=";
+    if (!keep && config.database.url.starts_with(kSqlitePrefix)) {
+        // The demo tells its story from the beginning each time.
+        auto path = config.database.url.substr(kSqlitePrefix.size());
+        path = path.substr(0, path.find(' '));
+        for (const auto* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+    }
+    auto database = open_database(config);
+    handlers::Conversation conversation{policy_of(config)};
+    const auto status = bot::run_demo(*database, conversation, std::cout);
+    std::cout << "(database: " << config.database.url << ")\n";
+    return status;
+}
+
+int migrate(const Overrides& overrides) {
+    const auto config = load(overrides);
+    storage::Database database{database_options(config)};
+    const auto applied = database.migrate();
+    std::cout << "database at version " << database.schema_version() << " (" << applied
+              << " migration(s) applied)\n";
+    return 0;
+}
+
+int workspace_list(const Overrides& overrides) {
+    const auto config = load(overrides);
+    auto database = open_database(config);
+    database->transact([](storage::UnitOfWork& work) {
+        for (const auto& w : work.workspaces().list()) {
+            std::cout << w.id << "\t" << w.name << "\t" << w.time_zone << "\t" << w.language << "\n";
+        }
+    });
+    return 0;
+}
+
+int workspace_link(const Overrides& overrides, const std::string& platform,
+                   const std::string& chat_id, const std::string& name) {
+    const auto config = load(overrides);
+    auto database = open_database(config);
+    return database->transact([&](storage::UnitOfWork& work) {
+        auto& workspaces = work.workspaces();
+        if (auto existing = workspaces.find_chat(platform, chat_id)) {
+            std::cerr << platform << " chat " << chat_id << " is already linked to workspace #"
+                      << existing->workspace_id << "\n";
+            return 1;
+        }
+        auto workspace = workspaces.find_by_name(name);
+        if (!workspace) {
+            storage::Workspace fresh;
+            fresh.name = name;
+            fresh.time_zone = config.workspace.default_time_zone;
+            fresh.language = config.workspace.default_language;
+            fresh.created_at =
+                std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+            workspace = workspaces.create(fresh);
+        }
+        workspaces.bind_chat({0, workspace->id, platform, chat_id, {}});
+        std::cout << "linked " << platform << " chat " << chat_id << " to workspace #"
+                  << workspace->id << " \"" << workspace->name << "\"\n";
+        return 0;
+    });
+}
+
+std::optional<std::chrono::sys_seconds> parse_now(const std::string& text) {
+    if (text.empty()) return std::nullopt;
+    std::istringstream in{text};
+    date::sys_seconds at;
+    in >> date::parse("%Y-%m-%dT%H:%M:%S%z", at);
+    if (in.fail()) throw CLI::ValidationError("--now", "expected e.g. 2025-02-04T09:00:00+0900");
+    return std::chrono::sys_seconds{at.time_since_epoch()};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"inmaek (인맥) — a partnership CRM that lives in your team's messenger"};
+    app.require_subcommand(1);
+    Overrides overrides;
+    app.add_option("-c,--config", overrides.config_file, "TOML configuration file")
+        ->check(CLI::ExistingFile);
+    app.add_option("--database", overrides.database_url,
+                   "database URL, e.g. sqlite3://db=var/inmaek.db (overrides INMAEK_DATABASE_URL)");
+
+    auto* serve_cmd = app.add_subcommand("serve", "run the webhook server");
+    serve_cmd->add_option("--listen", overrides.listen, "host:port (overrides INMAEK_SERVER_LISTEN)");
+
+    bot::ConsoleOptions console_options;
+    std::string now_text;
+    auto* chat_cmd = app.add_subcommand("chat", "talk to inmaek in this terminal (or pipe commands)");
+    chat_cmd->add_option("-w,--workspace", console_options.workspace, "workspace name")
+        ->capture_default_str();
+    chat_cmd->add_option("-u,--user", console_options.speaker.name, "who is typing")
+        ->capture_default_str();
+    chat_cmd->add_option("--lang", console_options.speaker.locale, "reply language: ko or en")
+        ->check(CLI::IsMember({"ko", "en"}));
+    chat_cmd->add_option("--now", now_text, "fixed clock for scripts, e.g. 2025-02-04T09:00:00+0900");
+
+    bool keep = false;
+    auto* demo_cmd = app.add_subcommand("demo", "replay the seed story (2025-02-04, Seoul) and print it");
+    demo_cmd->add_flag("--keep", keep, "keep the demo database from an earlier run");
+
+    auto* migrate_cmd = app.add_subcommand("migrate", "apply database migrations");
+
+    auto* workspace_cmd = app.add_subcommand("workspace", "list workspaces and link chats");
+    workspace_cmd->require_subcommand(1);
+    auto* list_cmd = workspace_cmd->add_subcommand("list", "list workspaces");
+    std::string platform = "telegram";
+    std::string chat_id;
+    std::string workspace_name;
+    auto* link_cmd = workspace_cmd->add_subcommand("link", "bind a platform chat to a workspace");
+    link_cmd->add_option("--platform", platform, "telegram, generic, …")->capture_default_str();
+    link_cmd->add_option("--chat", chat_id, "platform chat id, e.g. -1001234567890")->required();
+    link_cmd->add_option("--workspace", workspace_name, "workspace name (created if new)")->required();
+
+    CLI11_PARSE(app, argc, argv);
+    try {
+        if (*serve_cmd) return serve(overrides);
+        if (*chat_cmd) {
+            console_options.now = parse_now(now_text);
+            return chat(overrides, console_options);
+        }
+        if (*demo_cmd) return demo(overrides, keep);
+        if (*migrate_cmd) return migrate(overrides);
+        if (*list_cmd) return workspace_list(overrides);
+        if (*link_cmd) return workspace_link(overrides, platform, chat_id, workspace_name);
+    } catch (const bot::ConfigError& e) {
+        std::cerr << "configuration error: " << e.what() << "\n";
+        return 78;  // EX_CONFIG
+    } catch (const storage::SchemaTooNew& e) {
+        std::cerr << "database refused: " << e.what() << "\n";
+        return 65;
+    } catch (const std::exception& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}

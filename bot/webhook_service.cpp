@@ -1,0 +1,138 @@
+#include "bot/webhook_service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+namespace inmaek::bot {
+
+namespace {
+
+Response problem(http::status status, std::string_view detail, unsigned version, bool keep_alive) {
+    nlohmann::json body{{"status", static_cast<int>(status)}, {"error", detail}};
+    auto response = platforms::json_response(status, body.dump(), version, keep_alive,
+                                             "application/problem+json");
+    if (status == http::status::service_unavailable) response.set(http::field::retry_after, "5");
+    return response;
+}
+
+std::string_view path_of(std::string_view target) {
+    return target.substr(0, target.find('?'));
+}
+
+/// One place that maps a failed job to a status: the database → 503 (the platform retries),
+/// anything else → 500.
+Response failure_response(std::exception_ptr error, const RequestInfo& info, unsigned version,
+                          bool keep_alive) {
+    try {
+        std::rethrow_exception(std::move(error));
+    } catch (const storage::Unavailable& e) {
+        spdlog::warn("request id={} database unavailable: {}", info.id, e.what());
+        return problem(http::status::service_unavailable, "database unavailable, retry later",
+                       version, keep_alive);
+    } catch (const std::exception& e) {
+        spdlog::error("request id={} failed: {}", info.id, e.what());
+    } catch (...) {
+        spdlog::error("request id={} failed with an unknown exception", info.id);
+    }
+    return problem(http::status::internal_server_error, "internal error", version, keep_alive);
+}
+
+}  // namespace
+
+WebhookService::WebhookService(storage::Database& database, Executor& executor,
+                               const handlers::Conversation& conversation,
+                               std::vector<std::unique_ptr<platforms::Adapter>> adapters)
+    : database_(database), executor_(executor), conversation_(conversation),
+      adapters_(std::move(adapters)) {}
+
+std::vector<std::string> WebhookService::hook_paths() const {
+    std::vector<std::string> paths;
+    for (const auto& adapter : adapters_) paths.push_back("/hooks/" + std::string{adapter->name()});
+    return paths;
+}
+
+void WebhookService::handle(Request&& request, std::shared_ptr<RequestInfo> info,
+                            std::function<void(Response&&)> done) {
+    const auto path = path_of(request.target());
+    const auto version = request.version();
+    const auto keep_alive = request.keep_alive();
+    if (path == "/healthz") {
+        if (request.method() != http::verb::get && request.method() != http::verb::head) {
+            return done(problem(http::status::method_not_allowed, "use GET", version, keep_alive));
+        }
+        return done(platforms::json_response(http::status::ok, R"({"status":"ok"})", version,
+                                             keep_alive));
+    }
+    if (path == "/readyz") return handle_ready(request, std::move(done));
+    constexpr std::string_view kHooks = "/hooks/";
+    if (path.starts_with(kHooks)) {
+        const auto name = path.substr(kHooks.size());
+        for (const auto& adapter : adapters_) {
+            if (adapter->name() != name) continue;
+            info->platform = adapter->name();
+            if (request.method() != http::verb::post) {
+                return done(problem(http::status::method_not_allowed, "use POST", version, keep_alive));
+            }
+            return handle_hook(*adapter, std::move(request), std::move(info), std::move(done));
+        }
+    }
+    done(problem(http::status::not_found, "not found", version, keep_alive));
+}
+
+void WebhookService::handle_ready(const Request& request, std::function<void(Response&&)> done) {
+    const auto version = request.version();
+    const auto keep_alive = request.keep_alive();
+    auto shared_done = std::make_shared<std::function<void(Response&&)>>(std::move(done));
+    const bool queued = executor_.post([this, shared_done, version, keep_alive] {
+        if (database_.ping()) {
+            (*shared_done)(platforms::json_response(http::status::ok, R"({"status":"ready"})",
+                                                    version, keep_alive));
+        } else {
+            (*shared_done)(problem(http::status::service_unavailable, "database unreachable",
+                                   version, keep_alive));
+        }
+    });
+    if (!queued) {
+        (*shared_done)(problem(http::status::service_unavailable, "overloaded", version, keep_alive));
+    }
+}
+
+void WebhookService::handle_hook(const platforms::Adapter& adapter, Request&& request,
+                                 std::shared_ptr<RequestInfo> info,
+                                 std::function<void(Response&&)> done) {
+    const auto version = request.version();
+    const auto keep_alive = request.keep_alive();
+    // Authenticity first: nothing of an unverified body is parsed.
+    if (!adapter.verify(request)) {
+        return done(problem(http::status::unauthorized, "signature or secret token mismatch",
+                            version, keep_alive));
+    }
+    struct State {
+        platforms::Parsed parsed;
+        handlers::Outcome outcome;
+    };
+    auto state = std::make_shared<State>();
+    state->parsed = adapter.parse(request);
+    switch (state->parsed.kind) {
+        case platforms::Parsed::Kind::bad_request:
+            return done(problem(http::status::bad_request, state->parsed.error, version, keep_alive));
+        case platforms::Parsed::Kind::acknowledge:
+            return done(adapter.acknowledge(version, keep_alive));
+        case platforms::Parsed::Kind::message: break;
+    }
+    auto job = [this, state](storage::UnitOfWork& work) {
+        state->outcome = conversation_.handle(work, state->parsed.message);
+    };
+    auto completion = [&adapter, state, info, done, version, keep_alive](std::exception_ptr error) {
+        if (error) return done(failure_response(std::move(error), *info, version, keep_alive));
+        info->command = state->outcome.command;
+        if (state->outcome.ignored) return done(adapter.acknowledge(version, keep_alive));
+        done(adapter.render(state->parsed, state->outcome.reply, version, keep_alive));
+    };
+    if (!executor_.submit(std::move(job), std::move(completion))) {
+        done(problem(http::status::service_unavailable, "overloaded, retry later", version, keep_alive));
+    }
+}
+
+}  // namespace inmaek::bot

@@ -19,6 +19,9 @@ std::string nfc(std::string_view utf8);
 /// "Kakao Corp", "kakao  corp" and "ＫＡＫＡＯ corp" give the same key.
 std::string fold_key(std::string_view utf8);
 
+/// NFKC + case fold keeping punctuation, so "３ＰＭ" reads as "3pm" and "：" as ":".
+std::string nfkc_casefold(std::string_view utf8);
+
 /// Case-folded copy for keyword comparison ("Stage" == "stage").
 std::string lower(std::string_view utf8);
 

@@ -1,0 +1,22 @@
+#include "bot/platforms/adapter.hpp"
+
+namespace inmaek::bot::platforms {
+
+Response Adapter::acknowledge(unsigned version, bool keep_alive) const {
+    Response response{http::status::ok, version};
+    response.keep_alive(keep_alive);
+    response.prepare_payload();
+    return response;
+}
+
+Response json_response(http::status status, std::string body, unsigned version, bool keep_alive,
+                       std::string_view content_type) {
+    Response response{status, version};
+    response.set(http::field::content_type, content_type);
+    response.keep_alive(keep_alive);
+    response.body() = std::move(body);
+    response.prepare_payload();
+    return response;
+}
+
+}  // namespace inmaek::bot::platforms

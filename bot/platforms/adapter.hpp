@@ -1,0 +1,52 @@
+#pragma once
+
+#include <boost/beast/http.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "handlers/message.hpp"
+#include "handlers/reply.hpp"
+
+namespace inmaek::bot::platforms {
+
+namespace http = boost::beast::http;
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+/// What an adapter made of a verified request.
+struct Parsed {
+    enum class Kind {
+        message,      ///< a message for the chat language
+        acknowledge,  ///< a valid event that is not for us (edits, joins, stickers): 200, nothing stored
+        bad_request,  ///< malformed: 400 with `error`
+    };
+    Kind kind = Kind::bad_request;
+    handlers::Message message;
+    std::string error;
+    /// Platform details the renderer needs (Telegram: chat id and message id), kept opaque.
+    std::string reply_target;
+};
+
+/// One messenger: verify authenticity → parse → render. (Pushes come with the outbox.)
+class Adapter {
+public:
+    virtual ~Adapter() = default;
+    /// "telegram"; also the path segment under /hooks/.
+    [[nodiscard]] virtual std::string_view name() const = 0;
+    /// True when the request proves it comes from the platform (secret, signature).
+    [[nodiscard]] virtual bool verify(const Request& request) const = 0;
+    /// Reads the raw body into a message; never throws.
+    [[nodiscard]] virtual Parsed parse(const Request& request) const = 0;
+    /// The HTTP answer that carries the reply (or an empty acknowledgement).
+    [[nodiscard]] virtual Response render(const Parsed& parsed, const handlers::Reply& reply,
+                                          unsigned version, bool keep_alive) const = 0;
+    /// The answer for an event that needs no reply.
+    [[nodiscard]] virtual Response acknowledge(unsigned version, bool keep_alive) const;
+};
+
+/// A JSON response with the given status.
+Response json_response(http::status status, std::string body, unsigned version, bool keep_alive,
+                       std::string_view content_type = "application/json");
+
+}  // namespace inmaek::bot::platforms

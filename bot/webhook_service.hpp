@@ -1,0 +1,39 @@
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "bot/executor.hpp"
+#include "bot/http_server.hpp"
+#include "bot/platforms/adapter.hpp"
+#include "handlers/conversation.hpp"
+
+namespace inmaek::bot {
+
+/// Routes HTTP requests: health checks, and /hooks/<platform> through the platform's adapter
+/// to the chat language on the worker pool. The one place that maps outcomes to statuses.
+class WebhookService {
+public:
+    WebhookService(storage::Database& database, Executor& executor,
+                   const handlers::Conversation& conversation,
+                   std::vector<std::unique_ptr<platforms::Adapter>> adapters);
+
+    /// The HttpServer's request handler.
+    void handle(Request&& request, std::shared_ptr<RequestInfo> info,
+                std::function<void(Response&&)> done);
+
+    /// The paths webhooks are served on, for the startup message.
+    [[nodiscard]] std::vector<std::string> hook_paths() const;
+
+private:
+    void handle_hook(const platforms::Adapter& adapter, Request&& request,
+                     std::shared_ptr<RequestInfo> info, std::function<void(Response&&)> done);
+    void handle_ready(const Request& request, std::function<void(Response&&)> done);
+
+    storage::Database& database_;
+    Executor& executor_;
+    const handlers::Conversation& conversation_;
+    std::vector<std::unique_ptr<platforms::Adapter>> adapters_;
+};
+
+}  // namespace inmaek::bot
