@@ -35,7 +35,7 @@ constexpr std::array kScript{
     Line{0, "/리드 1 단계:협상"},
     Line{0, "/리드 1"},
     Line{1, "/todos all"},
-    Line{1, "/meet tomorrow @Kakao with"},
+    Line{1, "/meet tomorrow with Kevin Weil : follow-up call"},
     Line{0, "/도움말 회의"},
 };
 

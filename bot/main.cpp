@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 
 #include "bot/config.hpp"
 #include "bot/console.hpp"
@@ -35,8 +36,10 @@ bot::Config load(const Overrides& overrides) {
     if (!overrides.config_file.empty()) file = overrides.config_file;
     auto config = bot::load_config(file);
     if (!overrides.database_url.empty()) config.database.url = overrides.database_url;
-    if (!overrides.listen.empty()) config.server.listen = overrides.listen;
-    bot::validate(config);
+    if (!overrides.listen.empty()) {
+        bot::parse_listen(overrides.listen);  // throws ConfigError naming server.listen
+        config.server.listen = overrides.listen;
+    }
     bot::setup_logging(config.log.level, config.log.format);
     return config;
 }
@@ -92,11 +95,10 @@ int serve(const Overrides& overrides) {
     }
     bot::WebhookService service{*database, executor, conversation, std::move(adapters)};
 
-    const auto& listen = config.server.listen;
-    const auto colon = listen.rfind(':');
+    const auto listen = bot::parse_listen(config.server.listen);
     bot::HttpServerOptions options;
-    options.address = listen.substr(0, colon);
-    options.port = static_cast<unsigned short>(std::stoi(listen.substr(colon + 1)));
+    options.address = listen.host;
+    options.port = listen.port;
     options.threads = config.server.io_threads;
     options.body_limit = config.server.body_limit;
     options.header_limit = config.server.header_limit;

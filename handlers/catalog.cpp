@@ -104,6 +104,8 @@ constexpr std::array kCatalog{
           "내용: {}"},
     Entry{Msg::nothing_logged_yet, "No contacts, leads or meetings logged yet.",
           "아직 기록된 연락처, 리드, 회의가 없습니다."},
+    Entry{Msg::open_follow_ups_header, "Open follow-ups:",
+          "진행 중인 후속:"},
     Entry{Msg::open_leads_header, "Open leads:",
           "진행 중인 리드:"},
     Entry{Msg::owner_part, "owner {}",

@@ -57,6 +57,7 @@ enum class Msg {
     not_understood,
     notes_line,
     nothing_logged_yet,
+    open_follow_ups_header,
     open_leads_header,
     owner_part,
     place_line,

@@ -1,5 +1,6 @@
 // /lead (/리드): add · card · change stage, value, owner, due, note.
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "handlers/format.hpp"
 #include "handlers/lexer.hpp"
@@ -181,14 +182,22 @@ Reply lead_card(Context& ctx, const storage::Lead& lead) {
         }
     }
     const auto todos = ctx.db.follow_ups().for_lead(ctx.workspace.id, lead.id);
+    bool todo_header = false;
     for (const auto& todo : todos) {
         if (todo.done) continue;
+        if (!std::exchange(todo_header, true)) reply.lines.push_back(tr(ctx.lang, Msg::open_follow_ups_header));
         auto line = tr(ctx.lang, Msg::follow_up_line, todo.id, todo.text);
         if (todo.due) line += tr(ctx.lang, Msg::due_suffix, format_day(*todo.due));
         reply.lines.push_back("  " + line);
     }
+    // Buttons for the next steps of the pipeline.
+    bool after_current = false;
     for (const auto& stage : stages()) {
-        if (stage.name == lead.stage || stage.closed) continue;
+        if (stage.name == lead.stage) {
+            after_current = true;
+            continue;
+        }
+        if (!after_current || stage.name == "dropped") continue;
         reply.buttons.push_back({stage_label(ctx, stage.name),
                                  "/lead " + std::to_string(lead.id) + " stage:" + std::string{stage.name}});
         if (reply.buttons.size() == 3) break;

@@ -245,15 +245,36 @@ private:
                 return word_end;
             }
         }
-        if (const QuotePair* pair = quote_opened_by(scanner_.peek(value_begin))) {
-            Quoted quoted = read_quoted(scanner_, *pair, value_begin);
-            push(Token::Kind::option, std::move(quoted.text), std::move(key), pos, quoted.end);
-            return after_quote(quoted.end);
+        // A value is a list of plain or quoted parts: alias:Kakao,"Kakao Corp",카카오
+        std::string value;
+        std::size_t cursor = value_begin;
+        for (;;) {
+            if (const QuotePair* pair = quote_opened_by(scanner_.peek(cursor))) {
+                Quoted quoted = read_quoted(scanner_, *pair, cursor);
+                value += quoted.text;
+                cursor = quoted.end;
+            } else {
+                const std::size_t start = cursor;
+                while (!scanner_.at_end(cursor) && !is_space(scanner_.peek(cursor)) &&
+                       !is_list_separator(scanner_.peek(cursor))) {
+                    cursor = scanner_.after(cursor);
+                }
+                value += scanner_.slice(start, cursor);
+            }
+            std::size_t next = cursor;
+            const UChar32 c = scanner_.peek(cursor, &next);
+            if (scanner_.at_end(cursor) || !is_list_separator(c)) break;
+            if (scanner_.at_boundary(next)) {
+                // "참석: 샘, 케빈": the list goes on after the space; keep its comma.
+                value += scanner_.slice(cursor, next);
+                cursor = next;
+                break;
+            }
+            value += ',';
+            cursor = next;
         }
-        const std::size_t end = scanner_.word_end(value_begin);
-        push(Token::Kind::option, std::string(scanner_.slice(value_begin, end)), std::move(key),
-             pos, end);
-        return end;
+        push(Token::Kind::option, std::move(value), std::move(key), pos, cursor);
+        return after_quote(cursor);
     }
 
     /// After a closing quote: a list comma is dropped, a ':' starts the notes.

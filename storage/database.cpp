@@ -1,0 +1,363 @@
+#include "storage/database.hpp"
+
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "storage/migrations.hpp"
+#include "storage/sql_repositories.hpp"
+#include "storage/sql_statement.hpp"
+
+namespace inmaek::storage {
+namespace {
+
+constexpr auto kSqliteBackend = "sqlite3";
+constexpr auto kMemoryDatabase = ":memory:";
+
+// IMMEDIATE takes SQLite's write lock at BEGIN: a deferred transaction that reads first and
+// writes later can fail its lock upgrade with SQLITE_BUSY without waiting for the timeout.
+constexpr auto kBeginImmediate = "BEGIN IMMEDIATE";
+constexpr auto kBegin = "BEGIN";
+constexpr auto kCommit = "COMMIT";
+constexpr auto kRollback = "ROLLBACK";
+constexpr auto kSavepoint = "SAVEPOINT inmaek_job";
+constexpr auto kReleaseSavepoint = "RELEASE SAVEPOINT inmaek_job";
+constexpr auto kRollbackToSavepoint = "ROLLBACK TO SAVEPOINT inmaek_job";
+constexpr auto kPing = "SELECT 1";
+constexpr auto kJournalModeWal = "PRAGMA journal_mode=WAL";
+constexpr auto kSynchronousNormal = "PRAGMA synchronous=NORMAL";
+constexpr auto kForeignKeysOn = "PRAGMA foreign_keys=ON";
+
+struct Url {
+    std::string backend;
+    std::string connect;
+};
+
+Url parse_url(const std::string& url) {
+    const auto separator = url.find("://");
+    if (separator == std::string::npos || separator == 0) {
+        // The connect string may hold a password: never echo it.
+        throw std::invalid_argument(
+            "database url must look like backend://connect-string, e.g. "
+            "sqlite3://db=var/inmaek.db");
+    }
+    return Url{url.substr(0, separator), url.substr(separator + 3)};
+}
+
+/// The key=value pairs of a SOCI connect string; values may be "double quoted".
+std::map<std::string, std::string, std::less<>> parse_connect_string(std::string_view text) {
+    std::map<std::string, std::string, std::less<>> pairs;
+    if (text.find('=') == std::string_view::npos) {
+        // SOCI's sqlite3 backend takes a bare connect string as the file name.
+        pairs.emplace("db", std::string(text));
+        return pairs;
+    }
+    std::size_t position = 0;
+    while (position < text.size()) {
+        while (position < text.size() && text[position] == ' ') {
+            ++position;
+        }
+        const auto equals = text.find('=', position);
+        if (equals == std::string_view::npos) {
+            break;
+        }
+        std::string key(text.substr(position, equals - position));
+        position = equals + 1;
+        std::string value;
+        if (position < text.size() && text[position] == '"') {
+            const auto close = text.find('"', position + 1);
+            const auto end = close == std::string_view::npos ? text.size() : close;
+            value = text.substr(position + 1, end - position - 1);
+            position = end + 1;
+        } else {
+            const auto end = std::min(text.find(' ', position), text.size());
+            value = text.substr(position, end - position);
+            position = end;
+        }
+        pairs.insert_or_assign(std::move(key), std::move(value));
+    }
+    return pairs;
+}
+
+/// Errors that say "the database cannot do any work now" rather than "this work is wrong".
+bool is_unavailable_error(const soci::soci_error& error) {
+    if (const auto* sqlite = dynamic_cast<const soci::sqlite3_soci_error*>(&error)) {
+        switch (sqlite->result() & 0xff) {
+            case SQLITE_BUSY:
+            case SQLITE_LOCKED:
+            case SQLITE_NOMEM:
+            case SQLITE_READONLY:
+            case SQLITE_IOERR:
+            case SQLITE_CORRUPT:
+            case SQLITE_FULL:
+            case SQLITE_CANTOPEN:
+            case SQLITE_PROTOCOL:
+            case SQLITE_NOTADB:
+            case SQLITE_PERM: return true;
+            default: return false;
+        }
+    }
+    return error.get_error_category() == soci::soci_error::connection_error;
+}
+
+/// error, or an Unavailable in its place when it is a connection-level failure.
+std::exception_ptr translated(std::exception_ptr error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const soci::soci_error& soci_error) {
+        if (is_unavailable_error(soci_error)) {
+            return std::make_exception_ptr(
+                Unavailable(std::string("database unavailable: ") + soci_error.what()));
+        }
+    } catch (...) {
+    }
+    return error;
+}
+
+/// A pooled session leased for the lifetime of this object.
+class Lease {
+public:
+    explicit Lease(soci::connection_pool& pool) : pool_(pool), position_(pool.lease()) {}
+    Lease(soci::connection_pool& pool, std::size_t position) : pool_(pool), position_(position) {}
+    ~Lease() { pool_.give_back(position_); }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+
+    [[nodiscard]] std::size_t position() const { return position_; }
+
+private:
+    soci::connection_pool& pool_;
+    std::size_t position_;
+};
+
+/// What lives as long as one pooled session: its repositories and its prepared
+/// transaction-control statements.
+struct Slot {
+    explicit Slot(soci::session& pooled) : session(pooled), work(pooled) {}
+
+    soci::session& session;
+    sql::SqlUnitOfWork work;
+    sql::CachedStatement begin;
+    sql::CachedStatement commit;
+    sql::CachedStatement rollback;
+    sql::CachedStatement savepoint;
+    sql::CachedStatement release;
+    sql::CachedStatement rollback_to;
+};
+
+void execute(Slot& slot, sql::CachedStatement& cached, const char* sql) {
+    auto& statement = cached.get(slot.session, sql, [](soci::statement&) {});
+    sql::guarded(cached, [&] { sql::run(statement); });
+}
+
+void configure_sqlite(soci::session& session,
+                      const std::map<std::string, std::string, std::less<>>& parameters,
+                      int busy_timeout_ms, bool in_memory) {
+    auto* backend = static_cast<soci::sqlite3_session_backend*>(session.get_backend());
+    // An explicit timeout= (seconds) in the connect string was already applied by SOCI.
+    if (!parameters.contains("timeout")) {
+        sqlite_api::sqlite3_busy_timeout(backend->conn_, busy_timeout_ms);
+    }
+    std::string journal_mode;
+    session << kJournalModeWal, soci::into(journal_mode);
+    if (!in_memory && journal_mode != "wal") {
+        spdlog::warn("SQLite refused WAL (journal_mode is '{}'); writers will block readers",
+                     journal_mode);
+    }
+    if (!parameters.contains("synchronous")) {
+        session << kSynchronousNormal;
+    }
+    session << kForeignKeysOn;
+}
+
+}  // namespace
+
+struct Database::Impl {
+    explicit Impl(std::size_t size) : pool_size(size), pool(size) {}
+
+    std::string backend;
+    std::size_t pool_size;
+    int busy_timeout_ms = 0;
+    const char* begin_sql = kBegin;
+    soci::connection_pool pool;
+    // Declared after the pool: the slots' statements must die before their sessions.
+    std::vector<std::unique_ptr<Slot>> slots;
+
+    void begin(Slot& slot) const {
+        try {
+            execute(slot, slot.begin, begin_sql);
+        } catch (const soci::soci_error& error) {
+            throw Unavailable(std::string("cannot begin a transaction: ") + error.what());
+        }
+    }
+
+    static void rollback(Slot& slot) noexcept {
+        try {
+            execute(slot, slot.rollback, kRollback);
+        } catch (const std::exception& error) {
+            // SQLite rolls back by itself after some errors; nothing is left to undo then.
+            spdlog::debug("rollback: {}", error.what());
+        }
+    }
+
+    static void commit(Slot& slot) {
+        try {
+            execute(slot, slot.commit, kCommit);
+        } catch (const soci::soci_error& error) {
+            rollback(slot);
+            throw Unavailable(std::string("cannot commit: ") + error.what());
+        }
+    }
+};
+
+Database::Database(const DatabaseOptions& options) {
+    const Url url = parse_url(options.url);
+    if (url.backend != kSqliteBackend) {
+        throw std::invalid_argument("database backend '" + url.backend +
+                                    "' is not supported by this build (use sqlite3)");
+    }
+    if (options.pool_size == 0) {
+        throw std::invalid_argument("database pool size must be at least 1");
+    }
+    const auto parameters = parse_connect_string(url.connect);
+    const auto db = parameters.find("db") != parameters.end() ? parameters.find("db")
+                                                              : parameters.find("dbname");
+    if (db == parameters.end() || db->second.empty()) {
+        throw std::invalid_argument("sqlite3 database url names no file (db=...)");
+    }
+    const std::string& file = db->second;
+    const bool in_memory = file == kMemoryDatabase;
+    if (in_memory && options.pool_size != 1) {
+        // Each SQLite connection to :memory: opens its own, empty database.
+        throw std::invalid_argument(
+            "sqlite3 db=:memory: belongs to one connection; use pool size 1 or a file");
+    }
+    if (!in_memory && !file.starts_with("file:")) {
+        const auto parent = std::filesystem::path(file).parent_path();
+        std::error_code error;
+        if (!parent.empty() && !std::filesystem::create_directories(parent, error) && error) {
+            throw Unavailable("cannot create database directory " + parent.string() + ": " +
+                              error.message());
+        }
+    }
+
+    impl_ = std::make_unique<Impl>(options.pool_size);
+    impl_->backend = url.backend;
+    impl_->busy_timeout_ms = options.busy_timeout_ms;
+    impl_->begin_sql = kBeginImmediate;
+    impl_->slots.reserve(options.pool_size);
+    for (std::size_t i = 0; i < options.pool_size; ++i) {
+        soci::session& session = impl_->pool.at(i);
+        try {
+            session.open(*soci::factory_sqlite3(), url.connect);
+            configure_sqlite(session, parameters, options.busy_timeout_ms, in_memory);
+        } catch (const soci::soci_error& error) {
+            throw Unavailable("cannot open database " + file + ": " + error.what());
+        }
+        impl_->slots.push_back(std::make_unique<Slot>(session));
+    }
+}
+
+Database::~Database() = default;
+
+int Database::migrate() {
+    Lease lease(impl_->pool);
+    try {
+        return migrations::apply_pending(impl_->slots[lease.position()]->session, impl_->backend);
+    } catch (const soci::soci_error&) {
+        std::rethrow_exception(translated(std::current_exception()));
+    }
+}
+
+int Database::schema_version() {
+    Lease lease(impl_->pool);
+    try {
+        return migrations::applied_version(impl_->slots[lease.position()]->session);
+    } catch (const soci::soci_error&) {
+        std::rethrow_exception(translated(std::current_exception()));
+    }
+}
+
+int Database::latest_schema_version() {
+    return migrations::latest_version();
+}
+
+void Database::run_transaction(const std::function<void(UnitOfWork&)>& fn) {
+    Lease lease(impl_->pool);
+    Slot& slot = *impl_->slots[lease.position()];
+    impl_->begin(slot);
+    try {
+        fn(slot.work);
+    } catch (...) {
+        const auto error = translated(std::current_exception());
+        Impl::rollback(slot);
+        std::rethrow_exception(error);
+    }
+    Impl::commit(slot);
+}
+
+void Database::transact_batch(std::span<const Job> jobs, std::span<std::exception_ptr> failures) {
+    if (failures.size() < jobs.size()) {
+        throw std::invalid_argument("transact_batch needs one failure slot per job");
+    }
+    std::fill_n(failures.begin(), jobs.size(), nullptr);
+    if (jobs.empty()) {
+        return;
+    }
+    Lease lease(impl_->pool);
+    Slot& slot = *impl_->slots[lease.position()];
+    impl_->begin(slot);
+    try {
+        for (std::size_t i = 0; i < jobs.size(); ++i) {
+            execute(slot, slot.savepoint, kSavepoint);
+            try {
+                jobs[i](slot.work);
+            } catch (...) {
+                failures[i] = translated(std::current_exception());
+                // Undo this job only; the savepoint stays open until released below.
+                execute(slot, slot.rollback_to, kRollbackToSavepoint);
+            }
+            execute(slot, slot.release, kReleaseSavepoint);
+        }
+    } catch (const soci::soci_error& error) {
+        // A savepoint statement failed: the transaction as a whole is no longer trustworthy.
+        Impl::rollback(slot);
+        throw Unavailable(std::string("group commit failed: ") + error.what());
+    }
+    Impl::commit(slot);
+}
+
+bool Database::ping() {
+    std::size_t position = 0;
+    if (!impl_->pool.try_lease(position, std::max(impl_->busy_timeout_ms, 1))) {
+        return false;
+    }
+    Lease lease(impl_->pool, position);
+    try {
+        int one = 0;
+        impl_->slots[position]->session << kPing, soci::into(one);
+        return one == 1;
+    } catch (const std::exception& error) {
+        spdlog::debug("ping failed: {}", error.what());
+        return false;
+    }
+}
+
+const std::string& Database::backend() const {
+    return impl_->backend;
+}
+
+std::size_t Database::pool_size() const {
+    return impl_->pool_size;
+}
+
+}  // namespace inmaek::storage

@@ -1,0 +1,306 @@
+#include "storage/sql_repositories.hpp"
+
+#include <stdexcept>
+
+namespace inmaek::storage::sql {
+namespace {
+
+constexpr auto kInsertLead = R"sql(
+    INSERT INTO leads (workspace_id, title, stage, value_amount, value_currency, owner_id, due,
+                       note, created_by, created_at, updated_at)
+    VALUES (:workspace_id, :title, :stage, :value_amount, :value_currency, :owner_id, :due,
+            :note, :created_by, :created_at, :updated_at)
+    RETURNING id)sql";
+
+constexpr auto kInsertLeadCompany = R"sql(
+    INSERT INTO lead_companies (workspace_id, lead_id, company_id, position)
+    VALUES (:workspace_id, :lead_id, :company_id, :position))sql";
+
+constexpr auto kDeleteLeadCompanies = R"sql(
+    DELETE FROM lead_companies WHERE workspace_id = :workspace_id AND lead_id = :lead_id)sql";
+
+constexpr auto kSelectLeadCompanies = R"sql(
+    SELECT company_id FROM lead_companies
+    WHERE workspace_id = :workspace_id AND lead_id = :lead_id
+    ORDER BY position)sql";
+
+constexpr auto kInsertStageChange = R"sql(
+    INSERT INTO lead_stage_history (workspace_id, lead_id, from_stage, to_stage, changed_by,
+                                    changed_at)
+    VALUES (:workspace_id, :lead_id, :from_stage, :to_stage, :changed_by, :changed_at))sql";
+
+constexpr auto kSelectLead = R"sql(
+    SELECT id, workspace_id, title, stage, value_amount, value_currency, owner_id, due, note,
+           created_by, created_at, updated_at
+    FROM leads WHERE workspace_id = :workspace_id AND id = :id)sql";
+
+// version is bumped on every write so optimistic locking can be layered on later.
+constexpr auto kUpdateLead = R"sql(
+    UPDATE leads
+    SET title = :title, stage = :stage, value_amount = :value_amount,
+        value_currency = :value_currency, owner_id = :owner_id, due = :due, note = :note,
+        updated_at = :updated_at, version = version + 1
+    WHERE workspace_id = :workspace_id AND id = :id)sql";
+
+constexpr auto kSelectHistory = R"sql(
+    SELECT id, lead_id, from_stage, to_stage, changed_by, changed_at
+    FROM lead_stage_history
+    WHERE workspace_id = :workspace_id AND lead_id = :lead_id
+    ORDER BY changed_at, id)sql";
+
+constexpr auto kOpenLeadsForCompany = R"sql(
+    SELECT id, workspace_id, title, stage, value_amount, value_currency, owner_id, due, note,
+           created_by, created_at, updated_at
+    FROM leads
+    WHERE (workspace_id, id) IN (SELECT workspace_id, lead_id FROM lead_companies
+                                 WHERE workspace_id = :workspace_id AND company_id = :company_id)
+      AND stage NOT IN ('signed', 'dropped')
+    ORDER BY created_at DESC, id DESC
+    LIMIT :limit)sql";
+
+/// The value, owner, due and text columns of a lead, bound as uses.
+struct LeadFields {
+    std::string title;
+    std::string stage;
+    Nullable<Int> value_amount;
+    Nullable<std::string> value_currency;
+    Nullable<Int> owner_id;
+    Nullable<std::string> due;
+    std::string note;
+
+    explicit LeadFields(const Lead& lead) : title(lead.title), stage(lead.stage), note(lead.note) {
+        if (lead.value) {
+            value_amount.set(lead.value->amount);
+            value_currency.set(lead.value->currency);
+        }
+        set_id(owner_id, lead.owner_id);
+        set_day(due, lead.due);
+    }
+    void bind(soci::statement& statement) {
+        statement.exchange(soci::use(title));
+        statement.exchange(soci::use(stage));
+        value_amount.bind_use(statement);
+        value_currency.bind_use(statement);
+        owner_id.bind_use(statement);
+        due.bind_use(statement);
+        statement.exchange(soci::use(note));
+    }
+};
+
+}  // namespace
+
+void LeadRow::bind(soci::statement& statement) {
+    statement.exchange(soci::into(id));
+    statement.exchange(soci::into(workspace_id));
+    statement.exchange(soci::into(title));
+    statement.exchange(soci::into(stage));
+    value_amount.bind_into(statement);
+    value_currency.bind_into(statement);
+    owner_id.bind_into(statement);
+    due.bind_into(statement);
+    statement.exchange(soci::into(note));
+    created_by.bind_into(statement);
+    statement.exchange(soci::into(created_at));
+    statement.exchange(soci::into(updated_at));
+}
+
+Lead LeadRow::to_record() const {
+    Lead lead{.id = id,
+              .workspace_id = workspace_id,
+              .title = title,
+              .stage = stage,
+              .owner_id = id_from_db(owner_id),
+              .due = day_from_db(due),
+              .note = note,
+              .created_by = user_from_db(created_by),
+              .created_at = timestamp_from_db(created_at),
+              .updated_at = timestamp_from_db(updated_at)};
+    if (const auto amount = value_amount.get()) {
+        lead.value = Money{.amount = *amount, .currency = value_currency.get().value_or("KRW")};
+    }
+    return lead;
+}
+
+void SqlLeadRepository::insert_companies(Id workspace_id, Id lead_id,
+                                         const std::vector<Id>& company_ids) {
+    if (company_ids.empty()) {
+        return;  // SOCI refuses empty bulk vectors
+    }
+    std::vector<Int> workspace_ids(company_ids.size(), workspace_id);
+    std::vector<Int> lead_ids(company_ids.size(), lead_id);
+    std::vector<Int> companies(company_ids.begin(), company_ids.end());
+    std::vector<int> positions(company_ids.size());
+    for (std::size_t i = 0; i < positions.size(); ++i) {
+        positions[i] = static_cast<int>(i);
+    }
+    auto statement = prepare(session_, kInsertLeadCompany, [&](soci::statement& st) {
+        st.exchange(soci::use(workspace_ids));
+        st.exchange(soci::use(lead_ids));
+        st.exchange(soci::use(companies));
+        st.exchange(soci::use(positions));
+    });
+    run(statement);
+}
+
+void SqlLeadRepository::append_history(Id workspace_id, Id lead_id, const std::string& from_stage,
+                                       const std::string& to_stage, Id changed_by, Timestamp at) {
+    const Int workspace = workspace_id;
+    const Int lead = lead_id;
+    Nullable<Int> user;
+    set_user(user, changed_by);
+    const Int changed_at = to_db(at);
+    auto statement = prepare(session_, kInsertStageChange, [&](soci::statement& st) {
+        st.exchange(soci::use(workspace));
+        st.exchange(soci::use(lead));
+        st.exchange(soci::use(from_stage));
+        st.exchange(soci::use(to_stage));
+        user.bind_use(st);
+        st.exchange(soci::use(changed_at));
+    });
+    run(statement);
+}
+
+std::vector<Id> SqlLeadRepository::company_ids(Id workspace_id, Id lead_id) {
+    const Int workspace = workspace_id;
+    const Int lead = lead_id;
+    Int company = 0;
+    auto statement = prepare(session_, kSelectLeadCompanies, [&](soci::statement& st) {
+        st.exchange(soci::use(workspace));
+        st.exchange(soci::use(lead));
+        st.exchange(soci::into(company));
+    });
+    std::vector<Id> ids;
+    for_each_row(statement, [&] { ids.push_back(company); });
+    return ids;
+}
+
+Lead SqlLeadRepository::create(const Lead& lead) {
+    const Int workspace_id = lead.workspace_id;
+    LeadFields fields(lead);
+    Nullable<Int> created_by;
+    set_user(created_by, lead.created_by);
+    const Int created_at = to_db(lead.created_at);
+    const Int updated_at = lead.updated_at == Timestamp{} ? created_at : to_db(lead.updated_at);
+    Int id = 0;
+    auto statement = prepare(session_, kInsertLead, [&](soci::statement& st) {
+        st.exchange(soci::use(workspace_id));
+        fields.bind(st);
+        created_by.bind_use(st);
+        st.exchange(soci::use(created_at));
+        st.exchange(soci::use(updated_at));
+        st.exchange(soci::into(id));
+    });
+    run_single(statement);
+    insert_companies(lead.workspace_id, id, lead.company_ids);
+    append_history(lead.workspace_id, id, std::string{}, lead.stage, lead.created_by,
+                   lead.created_at);
+
+    Lead created = lead;
+    created.id = id;
+    created.updated_at = timestamp_from_db(updated_at);
+    return created;
+}
+
+std::optional<Lead> SqlLeadRepository::get(Id workspace_id, Id lead_id) {
+    const Int workspace = workspace_id;
+    const Int id = lead_id;
+    LeadRow row;
+    {
+        auto statement = prepare(session_, kSelectLead, [&](soci::statement& st) {
+            st.exchange(soci::use(workspace));
+            st.exchange(soci::use(id));
+            row.bind(st);
+        });
+        if (!run_single(statement)) {
+            return std::nullopt;
+        }
+    }
+    Lead lead = row.to_record();
+    lead.company_ids = company_ids(workspace_id, lead_id);
+    return lead;
+}
+
+void SqlLeadRepository::update(const Lead& before, const Lead& after, Id changed_by, Timestamp at) {
+    const Int workspace = after.workspace_id;
+    const Int id = after.id;
+    LeadFields fields(after);
+    const Int updated_at = to_db(at);
+    auto statement = prepare(session_, kUpdateLead, [&](soci::statement& st) {
+        fields.bind(st);
+        st.exchange(soci::use(updated_at));
+        st.exchange(soci::use(workspace));
+        st.exchange(soci::use(id));
+    });
+    run(statement);
+    if (statement.get_affected_rows() != 1) {
+        throw std::out_of_range("lead " + std::to_string(after.id) + " not found in workspace " +
+                                std::to_string(after.workspace_id));
+    }
+
+    if (before.company_ids != after.company_ids) {
+        auto remove = prepare(session_, kDeleteLeadCompanies, [&](soci::statement& st) {
+            st.exchange(soci::use(workspace));
+            st.exchange(soci::use(id));
+        });
+        run(remove);
+        insert_companies(after.workspace_id, after.id, after.company_ids);
+    }
+    if (before.stage != after.stage) {
+        append_history(after.workspace_id, after.id, before.stage, after.stage, changed_by, at);
+    }
+}
+
+std::vector<StageChange> SqlLeadRepository::history(Id workspace_id, Id lead_id) {
+    const Int workspace = workspace_id;
+    const Int lead = lead_id;
+    Int id = 0;
+    Int row_lead_id = 0;
+    std::string from_stage;
+    std::string to_stage;
+    Nullable<Int> changed_by;
+    Int changed_at = 0;
+    auto statement = prepare(session_, kSelectHistory, [&](soci::statement& st) {
+        st.exchange(soci::use(workspace));
+        st.exchange(soci::use(lead));
+        st.exchange(soci::into(id));
+        st.exchange(soci::into(row_lead_id));
+        st.exchange(soci::into(from_stage));
+        st.exchange(soci::into(to_stage));
+        changed_by.bind_into(st);
+        st.exchange(soci::into(changed_at));
+    });
+    std::vector<StageChange> changes;
+    for_each_row(statement, [&] {
+        changes.push_back(StageChange{.id = id,
+                                      .lead_id = row_lead_id,
+                                      .from_stage = from_stage,
+                                      .to_stage = to_stage,
+                                      .changed_by = user_from_db(changed_by),
+                                      .changed_at = timestamp_from_db(changed_at)});
+    });
+    return changes;
+}
+
+std::vector<Lead> SqlLeadRepository::open_for_company(Id workspace_id, Id company_id, int limit) {
+    const Int workspace = workspace_id;
+    const Int company = company_id;
+    // SQLite reads a negative LIMIT as "no limit".
+    const int row_limit = limit > 0 ? limit : -1;
+    LeadRow row;
+    std::vector<Lead> leads;
+    {
+        auto statement = prepare(session_, kOpenLeadsForCompany, [&](soci::statement& st) {
+            st.exchange(soci::use(workspace));
+            st.exchange(soci::use(company));
+            st.exchange(soci::use(row_limit));
+            row.bind(st);
+        });
+        for_each_row(statement, [&] { leads.push_back(row.to_record()); });
+    }
+    for (Lead& lead : leads) {
+        lead.company_ids = company_ids(workspace_id, lead.id);
+    }
+    return leads;
+}
+
+}  // namespace inmaek::storage::sql

@@ -1,0 +1,220 @@
+#include "storage/sql_repositories.hpp"
+
+namespace inmaek::storage::sql {
+namespace {
+
+constexpr auto kInsertMeeting = R"sql(
+    INSERT INTO meetings (workspace_id, starts_at, has_time, place, notes, lead_id, created_by,
+                          created_at)
+    VALUES (:workspace_id, :starts_at, :has_time, :place, :notes, :lead_id, :created_by,
+            :created_at)
+    RETURNING id)sql";
+
+constexpr auto kInsertMeetingCompany = R"sql(
+    INSERT INTO meeting_companies (workspace_id, meeting_id, company_id, position)
+    VALUES (:workspace_id, :meeting_id, :company_id, :position))sql";
+
+constexpr auto kInsertMeetingContact = R"sql(
+    INSERT INTO meeting_contacts (workspace_id, meeting_id, contact_id, position)
+    VALUES (:workspace_id, :meeting_id, :contact_id, :position))sql";
+
+constexpr auto kSelectMeeting = R"sql(
+    SELECT id, workspace_id, starts_at, has_time, place, notes, lead_id, created_by, created_at
+    FROM meetings WHERE workspace_id = :workspace_id AND id = :id)sql";
+
+constexpr auto kSelectCompanyLinks = R"sql(
+    SELECT company_id FROM meeting_companies
+    WHERE workspace_id = :workspace_id AND meeting_id = :meeting_id
+    ORDER BY position)sql";
+
+constexpr auto kSelectContactLinks = R"sql(
+    SELECT contact_id FROM meeting_contacts
+    WHERE workspace_id = :workspace_id AND meeting_id = :meeting_id
+    ORDER BY position)sql";
+
+// The row-value IN makes SQLite start from the link index and look meetings up by
+// (workspace_id, id); with "workspace_id = ? AND id IN (...)" it scans the whole workspace in
+// date order instead. It also collapses a company named twice in one meeting.
+constexpr auto kMeetingsForCompany = R"sql(
+    SELECT id, workspace_id, starts_at, has_time, place, notes, lead_id, created_by, created_at
+    FROM meetings
+    WHERE (workspace_id, id) IN (SELECT workspace_id, meeting_id FROM meeting_companies
+                                 WHERE workspace_id = :workspace_id AND company_id = :company_id)
+    ORDER BY starts_at DESC, id DESC
+    LIMIT :limit)sql";
+
+constexpr auto kMeetingsForContact = R"sql(
+    SELECT id, workspace_id, starts_at, has_time, place, notes, lead_id, created_by, created_at
+    FROM meetings
+    WHERE (workspace_id, id) IN (SELECT workspace_id, meeting_id FROM meeting_contacts
+                                 WHERE workspace_id = :workspace_id AND contact_id = :contact_id)
+    ORDER BY starts_at DESC, id DESC
+    LIMIT :limit)sql";
+
+constexpr auto kMeetingsForLead = R"sql(
+    SELECT id, workspace_id, starts_at, has_time, place, notes, lead_id, created_by, created_at
+    FROM meetings
+    WHERE workspace_id = :workspace_id AND lead_id = :lead_id
+    ORDER BY starts_at DESC, id DESC
+    LIMIT :limit)sql";
+
+constexpr auto kCountMeetings = R"sql(
+    SELECT count(*) FROM meetings WHERE workspace_id = :workspace_id)sql";
+
+}  // namespace
+
+void MeetingRow::bind(soci::statement& statement) {
+    statement.exchange(soci::into(id));
+    statement.exchange(soci::into(workspace_id));
+    statement.exchange(soci::into(starts_at));
+    statement.exchange(soci::into(has_time));
+    statement.exchange(soci::into(place));
+    statement.exchange(soci::into(notes));
+    lead_id.bind_into(statement);
+    created_by.bind_into(statement);
+    statement.exchange(soci::into(created_at));
+}
+
+Meeting MeetingRow::to_record() const {
+    return Meeting{.id = id,
+                   .workspace_id = workspace_id,
+                   .starts_at = timestamp_from_db(starts_at),
+                   .has_time = has_time != 0,
+                   .place = place,
+                   .notes = notes,
+                   .lead_id = id_from_db(lead_id),
+                   .created_by = user_from_db(created_by),
+                   .created_at = timestamp_from_db(created_at)};
+}
+
+Meeting SqlMeetingRepository::create(const Meeting& meeting) {
+    auto& insert = insert_.get(session_, kInsertMeeting, [&](soci::statement& st) {
+        st.exchange(soci::use(workspace_id_));
+        st.exchange(soci::use(starts_at_));
+        st.exchange(soci::use(has_time_));
+        st.exchange(soci::use(place_));
+        st.exchange(soci::use(notes_));
+        lead_id_.bind_use(st);
+        created_by_.bind_use(st);
+        st.exchange(soci::use(created_at_));
+        st.exchange(soci::into(meeting_id_));
+    });
+    workspace_id_ = meeting.workspace_id;
+    starts_at_ = to_db(meeting.starts_at);
+    has_time_ = meeting.has_time ? 1 : 0;
+    place_ = meeting.place;
+    notes_ = meeting.notes;
+    set_id(lead_id_, meeting.lead_id);
+    set_user(created_by_, meeting.created_by);
+    created_at_ = to_db(meeting.created_at);
+    guarded(insert_, [&] { run_single(insert); });
+
+    // Each link table takes one bulk execution: SOCI binds the vectors row by row on one
+    // prepared statement. The composite foreign keys refuse ids of another workspace.
+    const auto insert_links = [&](CachedStatement& cached, const char* sql,
+                                  const std::vector<Id>& ids) {
+        if (ids.empty()) {
+            return;  // SOCI refuses empty bulk vectors
+        }
+        link_workspace_ids_.assign(ids.size(), workspace_id_);
+        link_meeting_ids_.assign(ids.size(), meeting_id_);
+        link_ids_.assign(ids.begin(), ids.end());
+        link_positions_.resize(ids.size());
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            link_positions_[i] = static_cast<int>(i);
+        }
+        auto& statement = cached.get(session_, sql, [&](soci::statement& st) {
+            st.exchange(soci::use(link_workspace_ids_));
+            st.exchange(soci::use(link_meeting_ids_));
+            st.exchange(soci::use(link_ids_));
+            st.exchange(soci::use(link_positions_));
+        });
+        guarded(cached, [&] { run(statement); });
+    };
+    insert_links(insert_companies_, kInsertMeetingCompany, meeting.company_ids);
+    insert_links(insert_contacts_, kInsertMeetingContact, meeting.contact_ids);
+
+    Meeting created = meeting;
+    created.id = meeting_id_;
+    return created;
+}
+
+void SqlMeetingRepository::load_links(Meeting& meeting) {
+    const auto load = [&](CachedStatement& cached, const char* sql, std::vector<Id>& ids) {
+        auto& statement = cached.get(session_, sql, [&](soci::statement& st) {
+            st.exchange(soci::use(workspace_id_));
+            st.exchange(soci::use(meeting_id_));
+            st.exchange(soci::into(link_id_));
+        });
+        workspace_id_ = meeting.workspace_id;
+        meeting_id_ = meeting.id;
+        ids.clear();
+        guarded(cached, [&] { for_each_row(statement, [&] { ids.push_back(link_id_); }); });
+    };
+    load(company_links_, kSelectCompanyLinks, meeting.company_ids);
+    load(contact_links_, kSelectContactLinks, meeting.contact_ids);
+}
+
+std::optional<Meeting> SqlMeetingRepository::get(Id workspace_id, Id meeting_id) {
+    auto& statement = get_.get(session_, kSelectMeeting, [&](soci::statement& st) {
+        st.exchange(soci::use(workspace_id_));
+        st.exchange(soci::use(meeting_id_));
+        row_.bind(st);
+    });
+    workspace_id_ = workspace_id;
+    meeting_id_ = meeting_id;
+    if (!guarded(get_, [&] { return run_single(statement); })) {
+        return std::nullopt;
+    }
+    Meeting meeting = row_.to_record();
+    load_links(meeting);
+    return meeting;
+}
+
+std::vector<Meeting> SqlMeetingRepository::list(const char* sql, Id workspace_id, Id other_id,
+                                                int limit) {
+    const Int workspace = workspace_id;
+    const Int other = other_id;
+    // SQLite reads a negative LIMIT as "no limit".
+    const int row_limit = limit > 0 ? limit : -1;
+    MeetingRow row;
+    std::vector<Meeting> meetings;
+    {
+        auto statement = prepare(session_, sql, [&](soci::statement& st) {
+            st.exchange(soci::use(workspace));
+            st.exchange(soci::use(other));
+            st.exchange(soci::use(row_limit));
+            row.bind(st);
+        });
+        for_each_row(statement, [&] { meetings.push_back(row.to_record()); });
+    }
+    for (Meeting& meeting : meetings) {
+        load_links(meeting);
+    }
+    return meetings;
+}
+
+std::vector<Meeting> SqlMeetingRepository::for_company(Id workspace_id, Id company_id, int limit) {
+    return list(kMeetingsForCompany, workspace_id, company_id, limit);
+}
+
+std::vector<Meeting> SqlMeetingRepository::for_contact(Id workspace_id, Id contact_id, int limit) {
+    return list(kMeetingsForContact, workspace_id, contact_id, limit);
+}
+
+std::vector<Meeting> SqlMeetingRepository::for_lead(Id workspace_id, Id lead_id, int limit) {
+    return list(kMeetingsForLead, workspace_id, lead_id, limit);
+}
+
+std::int64_t SqlMeetingRepository::count(Id workspace_id) {
+    const Int workspace = workspace_id;
+    Int count = 0;
+    auto statement = prepare(session_, kCountMeetings, [&](soci::statement& st) {
+        st.exchange(soci::use(workspace));
+        st.exchange(soci::into(count));
+    });
+    run_single(statement);
+    return count;
+}
+
+}  // namespace inmaek::storage::sql

@@ -1,0 +1,88 @@
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace inmaek::bot {
+
+/// Everything the process reads at start; see deploy/inmaek.example.toml for each key.
+struct Config {
+    struct Server {
+        std::string listen = "127.0.0.1:8080";
+        std::size_t io_threads = 1;
+        std::size_t body_limit = 1 << 20;
+        std::size_t header_limit = 16384;
+        int read_timeout_ms = 10000;
+        int idle_timeout_ms = 60000;
+        int shutdown_grace_ms = 10000;
+    } server;
+    struct Database {
+        std::string url = "sqlite3://db=var/inmaek.db";
+        std::size_t pool_size = 1;
+        int busy_timeout_ms = 5000;
+        std::size_t batch_max = 64;
+    } database;
+    struct Workspace {
+        std::string default_time_zone = "Asia/Seoul";
+        std::string default_language = "ko";
+        std::string binding = "auto";     // auto | linked
+        std::vector<std::string> admins;  // "telegram:12345"
+    } workspace;
+    struct Telegram {
+        bool enabled = true;
+        std::string secret_token;
+        std::string bot_username;
+        bool allow_missing_secret = false;
+    } telegram;
+    struct Generic {
+        bool enabled = true;
+        std::string secret;
+    } generic;
+    struct Log {
+        std::string level = "info";
+        std::string format = "text";  // text | json
+    } log;
+};
+
+/// A configuration that cannot be used; the message names the offending key.
+class ConfigError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// Reads one environment variable; injectable so tests need not touch the real environment.
+using EnvLookup = std::function<std::optional<std::string>(std::string_view)>;
+
+/// The process environment (getenv).
+std::optional<std::string> process_env(std::string_view name);
+
+/// Loads an optional TOML file, then applies environment overrides INMAEK_<SECTION>_<KEY>
+/// (e.g. INMAEK_SERVER_LISTEN, INMAEK_DATABASE_URL, INMAEK_TELEGRAM_SECRET_TOKEN); empty
+/// variables count as unset. Secrets (telegram.secret_token, generic.secret, and a database.url
+/// carrying a password) may also be given as `<key>_file` = path to a file whose trimmed content
+/// is the value, and are refused when written inline in the TOML file. Validates everything;
+/// throws ConfigError whose message names the offending key, e.g.
+/// "server.listen: expected host:port, got 'abc'". A missing secret is not an error here.
+Config load_config(const std::optional<std::filesystem::path>& file,
+                   const EnvLookup& env = process_env);
+
+/// One-screen summary for `inmaek config` and the start-up log; secrets show as "(set)" or
+/// "(not set)", a database password as "***".
+std::string describe(const Config& config);
+
+/// server.listen split into host and port ("[::1]:8080" gives host "::1").
+struct ListenAddress {
+    std::string host;
+    unsigned short port = 0;
+};
+
+/// Parses host:port (IPv6 hosts in brackets); throws ConfigError naming server.listen.
+ListenAddress parse_listen(std::string_view listen);
+
+}  // namespace inmaek::bot

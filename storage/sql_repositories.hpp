@@ -1,0 +1,379 @@
+#pragma once
+
+// SOCI implementations of the repository contracts, one set per pooled session. They are
+// created once per pool slot and live as long as the session, so the statements of the hot
+// path (a chat message: event lookup, chat/user lookup, company/contact lookups, meeting
+// insert with its links, audit row, event record) are prepared once and then only rebound.
+// Not thread-safe: a slot is leased by one thread at a time.
+
+#include <soci/soci.h>
+
+#include <string>
+#include <vector>
+
+#include "storage/repositories.hpp"
+#include "storage/soci_conversions.hpp"
+#include "storage/sql_statement.hpp"
+
+namespace inmaek::storage::sql {
+
+/// Columns of a workspaces row, bound as intos.
+struct WorkspaceRow {
+    Int id = 0;
+    std::string name;
+    std::string time_zone;
+    std::string language;
+    Int created_at = 0;
+
+    void bind(soci::statement& statement);
+    [[nodiscard]] Workspace to_record() const;
+};
+
+/// Columns of a chats row, bound as intos.
+struct ChatRow {
+    Int id = 0;
+    Int workspace_id = 0;
+    std::string platform;
+    std::string platform_chat_id;
+    std::string title;
+
+    void bind(soci::statement& statement);
+    [[nodiscard]] Chat to_record() const;
+};
+
+/// Columns of a users row, bound as intos.
+struct UserRow {
+    Int id = 0;
+    Int workspace_id = 0;
+    std::string platform;
+    std::string platform_user_id;
+    std::string display_name;
+    std::string handle;
+    std::string role;
+    Int created_at = 0;
+
+    void bind(soci::statement& statement);
+    [[nodiscard]] User to_record() const;
+};
+
+/// Columns of a companies row, bound as intos.
+struct CompanyRow {
+    Int id = 0;
+    Int workspace_id = 0;
+    std::string name;
+    std::string name_key;
+    std::string industry;
+    std::string site;
+    std::string tier;
+    std::string note;
+    Nullable<Int> created_by;
+    Int created_at = 0;
+
+    void bind(soci::statement& statement);
+    [[nodiscard]] Company to_record() const;
+};
+
+/// Columns of a contacts row, bound as intos.
+struct ContactRow {
+    Int id = 0;
+    Int workspace_id = 0;
+    std::string name;
+    std::string name_key;
+    Nullable<Int> company_id;
+    std::string title;
+    std::string email;
+    std::string phone;
+    Nullable<Int> created_by;
+    Int created_at = 0;
+
+    void bind(soci::statement& statement);
+    [[nodiscard]] Contact to_record() const;
+};
+
+/// Columns of a meetings row (without its links), bound as intos.
+struct MeetingRow {
+    Int id = 0;
+    Int workspace_id = 0;
+    Int starts_at = 0;
+    int has_time = 0;
+    std::string place;
+    std::string notes;
+    Nullable<Int> lead_id;
+    Nullable<Int> created_by;
+    Int created_at = 0;
+
+    void bind(soci::statement& statement);
+    [[nodiscard]] Meeting to_record() const;
+};
+
+/// Columns of a leads row (without its companies), bound as intos.
+struct LeadRow {
+    Int id = 0;
+    Int workspace_id = 0;
+    std::string title;
+    std::string stage;
+    Nullable<Int> value_amount;
+    Nullable<std::string> value_currency;
+    Nullable<Int> owner_id;
+    Nullable<std::string> due;
+    std::string note;
+    Nullable<Int> created_by;
+    Int created_at = 0;
+    Int updated_at = 0;
+
+    void bind(soci::statement& statement);
+    [[nodiscard]] Lead to_record() const;
+};
+
+/// Columns of a follow_ups row, bound as intos.
+struct FollowUpRow {
+    Int id = 0;
+    Int workspace_id = 0;
+    std::string text;
+    Nullable<std::string> due;
+    Nullable<Int> assignee_id;
+    Nullable<Int> lead_id;
+    Nullable<Int> meeting_id;
+    int done = 0;
+    Nullable<Int> done_at;
+    Nullable<Int> created_by;
+    Int created_at = 0;
+
+    void bind(soci::statement& statement);
+    [[nodiscard]] FollowUp to_record() const;
+};
+
+class SqlWorkspaceRepository final : public WorkspaceRepository {
+public:
+    explicit SqlWorkspaceRepository(soci::session& session) : session_(session) {}
+
+    Workspace create(const Workspace& workspace) override;
+    std::optional<Workspace> get(Id workspace_id) override;
+    std::optional<Workspace> find_by_name(std::string_view name) override;
+    std::vector<Workspace> list() override;
+    std::optional<Chat> find_chat(std::string_view platform,
+                                  std::string_view platform_chat_id) override;
+    Chat bind_chat(const Chat& chat) override;
+    std::optional<User> find_user(Id workspace_id, std::string_view platform,
+                                  std::string_view platform_user_id) override;
+    std::optional<User> find_user_by_name(Id workspace_id, std::string_view name) override;
+    std::optional<User> get_user(Id workspace_id, Id user_id) override;
+    User create_user(const User& user) override;
+    void update_user_profile(Id workspace_id, Id user_id, std::string_view display_name,
+                             std::string_view handle) override;
+    void set_role(Id workspace_id, Id user_id, Role role) override;
+    std::int64_t count_users(Id workspace_id) override;
+
+private:
+    soci::session& session_;
+
+    // Per-message lookups, prepared once.
+    CachedStatement get_;
+    CachedStatement find_chat_;
+    CachedStatement find_user_;
+    CachedStatement get_user_;
+    Int workspace_id_ = 0;
+    Int user_id_ = 0;
+    std::string platform_;
+    std::string platform_key_;
+    WorkspaceRow workspace_row_;
+    ChatRow chat_row_;
+    UserRow user_row_;
+};
+
+class SqlCompanyRepository final : public CompanyRepository {
+public:
+    explicit SqlCompanyRepository(soci::session& session) : session_(session) {}
+
+    Company create(const Company& company) override;
+    std::optional<Company> get(Id workspace_id, Id company_id) override;
+    std::optional<Company> find_by_key(Id workspace_id, std::string_view key) override;
+    void add_alias(Id workspace_id, Id company_id, std::string_view alias,
+                   std::string_view key) override;
+    std::vector<std::string> aliases(Id workspace_id, Id company_id) override;
+    std::vector<Company> list(Id workspace_id, std::string_view industry, std::string_view tier,
+                              int limit) override;
+    std::vector<Company> get_many(Id workspace_id, const std::vector<Id>& ids) override;
+
+private:
+    soci::session& session_;
+
+    CachedStatement get_;
+    CachedStatement find_by_key_;
+    Int workspace_id_ = 0;
+    Int company_id_ = 0;
+    std::string key_;
+    CompanyRow row_;
+};
+
+class SqlContactRepository final : public ContactRepository {
+public:
+    explicit SqlContactRepository(soci::session& session) : session_(session) {}
+
+    Contact create(const Contact& contact) override;
+    std::optional<Contact> get(Id workspace_id, Id contact_id) override;
+    std::optional<Contact> find_by_key(Id workspace_id, std::string_view key) override;
+    void add_alias(Id workspace_id, Id contact_id, std::string_view alias,
+                   std::string_view key) override;
+    std::vector<std::string> aliases(Id workspace_id, Id contact_id) override;
+    std::vector<Contact> list_by_company(Id workspace_id, Id company_id) override;
+    std::vector<Contact> get_many(Id workspace_id, const std::vector<Id>& ids) override;
+
+private:
+    soci::session& session_;
+
+    CachedStatement get_;
+    CachedStatement find_by_key_;
+    Int workspace_id_ = 0;
+    Int contact_id_ = 0;
+    std::string key_;
+    ContactRow row_;
+};
+
+class SqlMeetingRepository final : public MeetingRepository {
+public:
+    explicit SqlMeetingRepository(soci::session& session) : session_(session) {}
+
+    Meeting create(const Meeting& meeting) override;
+    std::optional<Meeting> get(Id workspace_id, Id meeting_id) override;
+    std::vector<Meeting> for_company(Id workspace_id, Id company_id, int limit) override;
+    std::vector<Meeting> for_contact(Id workspace_id, Id contact_id, int limit) override;
+    std::vector<Meeting> for_lead(Id workspace_id, Id lead_id, int limit) override;
+    std::int64_t count(Id workspace_id) override;
+
+private:
+    /// Runs a meetings query bound as (workspace, other id, limit), then loads the links.
+    std::vector<Meeting> list(const char* sql, Id workspace_id, Id other_id, int limit);
+    void load_links(Meeting& meeting);
+
+    soci::session& session_;
+
+    // The /meet hot path: one insert for the meeting, one bulk insert per link table.
+    CachedStatement insert_;
+    CachedStatement insert_companies_;
+    CachedStatement insert_contacts_;
+    Int workspace_id_ = 0;
+    Int starts_at_ = 0;
+    int has_time_ = 0;
+    std::string place_;
+    std::string notes_;
+    Nullable<Int> lead_id_;
+    Nullable<Int> created_by_;
+    Int created_at_ = 0;
+    Int meeting_id_ = 0;
+    std::vector<Int> link_workspace_ids_;
+    std::vector<Int> link_meeting_ids_;
+    std::vector<Int> link_ids_;
+    std::vector<int> link_positions_;
+
+    CachedStatement get_;
+    CachedStatement company_links_;
+    CachedStatement contact_links_;
+    MeetingRow row_;
+    Int link_id_ = 0;
+};
+
+class SqlLeadRepository final : public LeadRepository {
+public:
+    explicit SqlLeadRepository(soci::session& session) : session_(session) {}
+
+    Lead create(const Lead& lead) override;
+    std::optional<Lead> get(Id workspace_id, Id lead_id) override;
+    void update(const Lead& before, const Lead& after, Id changed_by, Timestamp at) override;
+    std::vector<StageChange> history(Id workspace_id, Id lead_id) override;
+    std::vector<Lead> open_for_company(Id workspace_id, Id company_id, int limit) override;
+
+private:
+    void insert_companies(Id workspace_id, Id lead_id, const std::vector<Id>& company_ids);
+    void append_history(Id workspace_id, Id lead_id, const std::string& from_stage,
+                        const std::string& to_stage, Id changed_by, Timestamp at);
+    std::vector<Id> company_ids(Id workspace_id, Id lead_id);
+
+    soci::session& session_;
+};
+
+class SqlFollowUpRepository final : public FollowUpRepository {
+public:
+    explicit SqlFollowUpRepository(soci::session& session) : session_(session) {}
+
+    FollowUp create(const FollowUp& follow_up) override;
+    std::optional<FollowUp> get(Id workspace_id, Id follow_up_id) override;
+    void mark_done(Id workspace_id, Id follow_up_id, Timestamp at) override;
+    std::vector<FollowUp> list(Id workspace_id, const FollowUpFilter& filter) override;
+    std::vector<FollowUp> for_lead(Id workspace_id, Id lead_id) override;
+
+private:
+    soci::session& session_;
+};
+
+class SqlEventRepository final : public EventRepository {
+public:
+    explicit SqlEventRepository(soci::session& session) : session_(session) {}
+
+    std::optional<std::string> find_reply(std::string_view platform,
+                                          std::string_view event_key) override;
+    void record(std::string_view platform, std::string_view event_key,
+                std::optional<Id> workspace_id, std::string_view reply_json, Timestamp at) override;
+
+private:
+    soci::session& session_;
+
+    CachedStatement find_;
+    CachedStatement insert_;
+    std::string platform_;
+    std::string event_key_;
+    Nullable<Int> workspace_id_;
+    std::string reply_;
+    Int at_ = 0;
+};
+
+class SqlAuditRepository final : public AuditRepository {
+public:
+    explicit SqlAuditRepository(soci::session& session) : session_(session) {}
+
+    void append(const AuditEntry& entry) override;
+    std::vector<AuditEntry> recent(Id workspace_id, int limit) override;
+
+private:
+    soci::session& session_;
+
+    CachedStatement insert_;
+    Int workspace_id_ = 0;
+    Nullable<Int> user_id_;
+    std::string action_;
+    std::string entity_;
+    Int entity_id_ = 0;
+    std::string source_;
+    Nullable<std::string> before_json_;
+    Nullable<std::string> after_json_;
+    Int at_ = 0;
+};
+
+/// The repositories of one pooled session; Database hands it to transact() callers.
+class SqlUnitOfWork final : public UnitOfWork {
+public:
+    explicit SqlUnitOfWork(soci::session& session);
+    SqlUnitOfWork(const SqlUnitOfWork&) = delete;
+    SqlUnitOfWork& operator=(const SqlUnitOfWork&) = delete;
+
+    WorkspaceRepository& workspaces() override { return workspaces_; }
+    CompanyRepository& companies() override { return companies_; }
+    ContactRepository& contacts() override { return contacts_; }
+    MeetingRepository& meetings() override { return meetings_; }
+    LeadRepository& leads() override { return leads_; }
+    FollowUpRepository& follow_ups() override { return follow_ups_; }
+    EventRepository& events() override { return events_; }
+    AuditRepository& audit() override { return audit_; }
+
+private:
+    SqlWorkspaceRepository workspaces_;
+    SqlCompanyRepository companies_;
+    SqlContactRepository contacts_;
+    SqlMeetingRepository meetings_;
+    SqlLeadRepository leads_;
+    SqlFollowUpRepository follow_ups_;
+    SqlEventRepository events_;
+    SqlAuditRepository audit_;
+};
+
+}  // namespace inmaek::storage::sql

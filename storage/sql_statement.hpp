@@ -1,0 +1,88 @@
+#pragma once
+
+// Preparing, caching and running SOCI statements.
+//
+// SQLite keeps a statement "in progress" until it is stepped to its end or reset. A
+// statement left on a row blocks COMMIT when it is a write (INSERT ... RETURNING) and pins
+// an old read snapshot when it is a read, so every helper here runs statements to their end,
+// and a cached statement that failed half-way is dropped and prepared again on next use.
+
+#include <soci/soci.h>
+
+#include <optional>
+#include <string>
+#include <utility>
+
+namespace inmaek::storage::sql {
+
+/// Prepares sql on session with the into/use exchanges that bind(statement&) adds.
+template <typename Bind>
+soci::statement prepare(soci::session& session, const std::string& sql, Bind&& bind) {
+    soci::statement statement(session);
+    std::forward<Bind>(bind)(statement);
+    statement.alloc();
+    statement.prepare(sql);
+    statement.define_and_bind();
+    return statement;
+}
+
+/// A statement prepared on first use and kept for the life of its pooled session; its
+/// exchanges bind members of the owner, which therefore must not move.
+class CachedStatement {
+public:
+    /// The statement, prepared with the exchanges bind adds if it is not prepared yet.
+    template <typename Bind>
+    soci::statement& get(soci::session& session, const char* sql, Bind&& bind) {
+        // Prepared lazily: the tables exist only after Database::migrate().
+        if (!statement_) {
+            statement_.emplace(prepare(session, sql, std::forward<Bind>(bind)));
+        }
+        return *statement_;
+    }
+    /// Forgets the statement, e.g. after an error left it on a row.
+    void discard() noexcept { statement_.reset(); }
+
+private:
+    std::optional<soci::statement> statement_;
+};
+
+/// Runs a statement without result rows (or whose rows are not wanted).
+inline void run(soci::statement& statement) {
+    if (statement.execute(true)) {
+        while (statement.fetch()) {
+        }
+    }
+}
+
+/// Runs a statement yielding at most one row into its bound members; true when it did.
+inline bool run_single(soci::statement& statement) {
+    const bool found = statement.execute(true);
+    if (found) {
+        // Step to the end so SQLite finishes the statement (see the file comment).
+        while (statement.fetch()) {
+        }
+    }
+    return found;
+}
+
+/// Runs a statement and calls on_row after each row has been fetched into the bound members.
+template <typename OnRow>
+void for_each_row(soci::statement& statement, OnRow&& on_row) {
+    statement.execute();
+    while (statement.fetch()) {
+        on_row();
+    }
+}
+
+/// Runs fn on a cached statement, dropping the statement if fn throws half-way.
+template <typename Fn>
+decltype(auto) guarded(CachedStatement& cached, Fn&& fn) {
+    try {
+        return std::forward<Fn>(fn)();
+    } catch (...) {
+        cached.discard();
+        throw;
+    }
+}
+
+}  // namespace inmaek::storage::sql
