@@ -360,7 +360,8 @@ private:
         response.version(version);
         response.keep_alive(keep_alive);
         co_await write(response, *info, summary, started);
-        co_return keep_alive&& stream_.socket().is_open();
+        const bool keep_going = keep_alive && stream_.socket().is_open();
+        co_return keep_going;
     }
 
     /// Answers a request that could not be read (when it deserves an answer) and closes.
@@ -447,9 +448,18 @@ private:
     /// the request's one line.
     net::awaitable<void> write(Response& response, const RequestInfo& info,
                                const RequestSummary& summary, Clock::time_point started) {
+        try {
+            response.prepare_payload();
+        } catch (const std::exception& e) {
+            // e.g. a body on a 204: the application's bug, answered like its exceptions.
+            spdlog::error("request id={} unusable response: {}", info.id, e.what());
+            response = problem_response(http::status::internal_server_error, response.version(),
+                                        "internal error");
+            response.keep_alive(false);
+            response.prepare_payload();
+        }
         response.set(http::field::server, "inmaek");
         response.set("X-Request-Id", info.id);
-        response.prepare_payload();
         stream_.expires_after(options().read_timeout);
         auto [ec, ignored_n] = co_await http::async_write(stream_, response, kUseTuple);
         const auto ms =

@@ -236,6 +236,8 @@ int main(int argc, char** argv) {
     demo_cmd->add_flag("--keep", keep, "keep the demo database from an earlier run");
 
     auto* migrate_cmd = app.add_subcommand("migrate", "apply database migrations");
+    auto* config_cmd =
+        app.add_subcommand("config", "print the effective configuration (secrets hidden)");
 
     auto* workspace_cmd = app.add_subcommand("workspace", "list workspaces and link chats");
     workspace_cmd->require_subcommand(1);
@@ -257,6 +259,10 @@ int main(int argc, char** argv) {
         }
         if (*demo_cmd) return demo(overrides, keep);
         if (*migrate_cmd) return migrate(overrides);
+        if (*config_cmd) {
+            std::cout << bot::describe(load(overrides)) << "\n";
+            return 0;
+        }
         if (*list_cmd) return workspace_list(overrides);
         if (*link_cmd) return workspace_link(overrides, platform, chat_id, workspace_name);
     } catch (const bot::ConfigError& e) {

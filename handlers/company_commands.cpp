@@ -95,10 +95,7 @@ Reply add_company(Context& ctx, std::string_view args) {
     after["aliases"] = aliases;
     ctx.audit("create", "company", company.id, {}, after.dump());
 
-    Reply reply;
-    reply.kind = Reply::Kind::ok;
-    reply.lang = ctx.lang;
-    reply.title = tr(ctx.lang, Msg::company_saved, company.id, company.name);
+    auto reply = confirmation(ctx, tr(ctx.lang, Msg::company_saved, company.id, company.name));
     if (!aliases.empty()) reply.lines.push_back(tr(ctx.lang, Msg::aliases_line, join(aliases)));
     if (!company.industry.empty()) reply.lines.push_back(tr(ctx.lang, Msg::industry_line, company.industry));
     if (!company.tier.empty()) reply.lines.push_back(tr(ctx.lang, Msg::tier_line, company.tier));
@@ -144,15 +141,7 @@ Reply company_card(Context& ctx, std::string_view args) {
         }
     }
     const auto meetings = ctx.db.meetings().for_company(ctx.workspace.id, company->id, 3);
-    if (!meetings.empty()) {
-        reply.lines.push_back(tr(ctx.lang, Msg::last_meetings_header));
-        for (const auto& m : meetings) {
-            auto line = "  #" + std::to_string(m.id) + " " + format_time(ctx, m.starts_at, m.has_time);
-            const auto first_line = m.notes.substr(0, m.notes.find('\n'));
-            if (!first_line.empty()) line += " · " + text::ellipsize(first_line, 60);
-            reply.lines.push_back(std::move(line));
-        }
-    }
+    append_meetings(ctx, reply.lines, meetings);
     if (contacts.empty() && leads.empty() && meetings.empty()) {
         reply.lines.push_back(tr(ctx.lang, Msg::nothing_logged_yet));
     }

@@ -124,10 +124,7 @@ Reply add_contact(Context& ctx, std::string_view args) {
                              {"aliases", aliases}}
                   .dump());
 
-    Reply reply;
-    reply.kind = Reply::Kind::ok;
-    reply.lang = ctx.lang;
-    reply.title = tr(ctx.lang, Msg::contact_saved, contact.id, contact.name);
+    auto reply = confirmation(ctx, tr(ctx.lang, Msg::contact_saved, contact.id, contact.name));
     if (!companies.empty()) reply.title += " · " + companies.front().record.name;
     if (!contact.title.empty()) reply.title += " · " + contact.title;
     if (!contact.email.empty()) reply.lines.push_back(contact.email);
@@ -159,15 +156,7 @@ Reply contact_card(Context& ctx, std::string_view args) {
     const auto aliases = ctx.db.contacts().aliases(ctx.workspace.id, contact->id);
     if (!aliases.empty()) reply.lines.push_back(tr(ctx.lang, Msg::aliases_line, join(aliases)));
     const auto meetings = ctx.db.meetings().for_contact(ctx.workspace.id, contact->id, 5);
-    if (!meetings.empty()) {
-        reply.lines.push_back(tr(ctx.lang, Msg::last_meetings_header));
-        for (const auto& m : meetings) {
-            auto line = "  #" + std::to_string(m.id) + " " + format_time(ctx, m.starts_at, m.has_time);
-            const auto first_line = m.notes.substr(0, m.notes.find('\n'));
-            if (!first_line.empty()) line += " · " + text::ellipsize(first_line, 60);
-            reply.lines.push_back(std::move(line));
-        }
-    }
+    append_meetings(ctx, reply.lines, meetings);
     return reply;
 }
 

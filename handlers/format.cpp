@@ -6,6 +6,7 @@
 #include "handlers/catalog.hpp"
 #include "handlers/money.hpp"
 #include "handlers/stages.hpp"
+#include "handlers/text.hpp"
 
 namespace inmaek::handlers {
 
@@ -39,6 +40,18 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
         out += part;
     }
     return out;
+}
+
+void append_meetings(const Context& ctx, std::vector<std::string>& lines,
+                     const std::vector<storage::Meeting>& meetings) {
+    if (meetings.empty()) return;
+    lines.push_back(tr(ctx.lang, Msg::last_meetings_header));
+    for (const auto& m : meetings) {
+        auto line = "  #" + std::to_string(m.id) + " " + format_time(ctx, m.starts_at, m.has_time);
+        const auto first_line = m.notes.substr(0, m.notes.find('\n'));
+        if (!first_line.empty()) line += " · " + text::ellipsize(first_line, 60);
+        lines.push_back(std::move(line));
+    }
 }
 
 std::chrono::sys_seconds to_utc(const Context& ctx, std::chrono::year_month_day day,

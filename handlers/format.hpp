@@ -21,6 +21,10 @@ std::string stage_label(const Context& ctx, std::string_view stage);
 /// Joins with ", ".
 std::string join(const std::vector<std::string>& parts, std::string_view separator = ", ");
 
+/// Appends a header and one line per meeting: "#3 2025-02-04 11:00 KST · first line of notes".
+void append_meetings(const Context& ctx, std::vector<std::string>& lines,
+                     const std::vector<storage::Meeting>& meetings);
+
 /// Local wall-clock date and optional time in the workspace zone → UTC.
 std::chrono::sys_seconds to_utc(const Context& ctx, std::chrono::year_month_day day,
                                 std::optional<std::chrono::minutes> time_of_day);

@@ -141,10 +141,7 @@ Reply add_lead(Context& ctx, std::string_view args) {
     lead = ctx.db.leads().create(lead);
     ctx.audit("create", "lead", lead.id, {}, lead_json(lead).dump());
 
-    Reply reply;
-    reply.kind = Reply::Kind::ok;
-    reply.lang = ctx.lang;
-    reply.title = tr(ctx.lang, Msg::lead_saved, lead.id, lead.title);
+    auto reply = confirmation(ctx, tr(ctx.lang, Msg::lead_saved, lead.id, lead.title));
     describe(ctx, lead, reply);
     for (auto& line : created_lines(ctx, companies, {})) reply.lines.push_back(std::move(line));
     return reply;
@@ -172,15 +169,7 @@ Reply lead_card(Context& ctx, const storage::Lead& lead) {
         }
     }
     const auto meetings = ctx.db.meetings().for_lead(ctx.workspace.id, lead.id, 5);
-    if (!meetings.empty()) {
-        reply.lines.push_back(tr(ctx.lang, Msg::last_meetings_header));
-        for (const auto& m : meetings) {
-            auto line = "  #" + std::to_string(m.id) + " " + format_time(ctx, m.starts_at, m.has_time);
-            const auto first_line = m.notes.substr(0, m.notes.find('\n'));
-            if (!first_line.empty()) line += " · " + text::ellipsize(first_line, 60);
-            reply.lines.push_back(std::move(line));
-        }
-    }
+    append_meetings(ctx, reply.lines, meetings);
     const auto todos = ctx.db.follow_ups().for_lead(ctx.workspace.id, lead.id);
     bool todo_header = false;
     for (const auto& todo : todos) {
@@ -215,10 +204,7 @@ Reply change_lead(Context& ctx, storage::Lead before, std::string_view args) {
     after.updated_at = ctx.now;
     ctx.db.leads().update(before, after, ctx.user.id, ctx.now);
     ctx.audit("update", "lead", after.id, lead_json(before).dump(), lead_json(after).dump());
-    Reply reply;
-    reply.kind = Reply::Kind::ok;
-    reply.lang = ctx.lang;
-    reply.title = tr(ctx.lang, Msg::lead_updated, after.id, after.title);
+    auto reply = confirmation(ctx, tr(ctx.lang, Msg::lead_updated, after.id, after.title));
     if (before.stage != after.stage) {
         reply.lines.push_back(stage_label(ctx, before.stage) + " → " + stage_label(ctx, after.stage));
     }

@@ -304,15 +304,13 @@ Reply meet(Context& ctx, std::string_view args) {
     meeting = ctx.db.meetings().create(meeting);
     ctx.audit("create", "meeting", meeting.id, {}, meeting_json(meeting).dump());
 
-    Reply reply;
-    reply.kind = Reply::Kind::ok;
-    reply.lang = ctx.lang;
     std::vector<std::string> company_names;
     for (const auto& c : companies) company_names.push_back(c.record.name);
     std::vector<std::string> people_names;
     for (const auto& c : contacts) people_names.push_back(c.record.name);
-    reply.title = tr(ctx.lang, Msg::meeting_saved, meeting.id,
-                     format_time(ctx, meeting.starts_at, meeting.has_time), join(company_names));
+    auto reply = confirmation(ctx, tr(ctx.lang, Msg::meeting_saved, meeting.id,
+                                      format_time(ctx, meeting.starts_at, meeting.has_time),
+                                      join(company_names)));
     if (!people_names.empty()) reply.title += " · " + join(people_names);
     if (!meeting.place.empty()) reply.lines.push_back(tr(ctx.lang, Msg::place_line, meeting.place));
     if (!meeting.notes.empty()) {

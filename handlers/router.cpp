@@ -60,6 +60,14 @@ std::unique_ptr<Router> make_router() {
     return router;
 }
 
+Reply confirmation(const Context& ctx, std::string title) {
+    Reply reply;
+    reply.kind = Reply::Kind::ok;
+    reply.lang = ctx.lang;
+    reply.title = std::move(title);
+    return reply;
+}
+
 Reply mistake(const Context& ctx, std::string what, Msg usage) {
     Reply reply;
     reply.kind = Reply::Kind::error;

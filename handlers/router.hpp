@@ -56,6 +56,9 @@ void register_lead_commands(Router& router);
 void register_todo_commands(Router& router);
 void register_help_command(Router& router);
 
+/// A successful change: "✅ …" title in the user's language.
+Reply confirmation(const Context& ctx, std::string title);
+
 /// An error reply: what was wrong and the usage line of the command, in the user's language.
 Reply mistake(const Context& ctx, std::string what, Msg usage);
 

@@ -93,10 +93,7 @@ Reply todo(Context& ctx, std::string_view args) {
                                                    : nlohmann::json()},
                              {"assignee", *follow_up.assignee_id}}
                   .dump());
-    Reply reply;
-    reply.kind = Reply::Kind::ok;
-    reply.lang = ctx.lang;
-    reply.title = "✅ " + todo_line(ctx, follow_up);
+    auto reply = confirmation(ctx, "✅ " + todo_line(ctx, follow_up));
     if (follow_up.assignee_id != ctx.user.id) {
         if (auto who = ctx.db.workspaces().get_user(ctx.workspace.id, *follow_up.assignee_id)) {
             reply.lines.push_back(tr(ctx.lang, Msg::owner_part, who->display_name));
