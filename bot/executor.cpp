@@ -47,6 +47,10 @@ void Executor::stop() {
         if (worker.joinable()) worker.join();
     }
     workers_.clear();
+    if (const auto batches = batches_done_.load(); batches > 0) {
+        spdlog::info("executor: {} commands in {} commits ({:.1f} per commit)", jobs_done_.load(),
+                     batches, static_cast<double>(jobs_done_.load()) / static_cast<double>(batches));
+    }
 }
 
 void Executor::work() {
@@ -61,6 +65,13 @@ void Executor::work() {
             std::unique_lock lock{mutex_};
             wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
             if (queue_.empty()) return;  // stopping and drained
+            if (queue_.size() < batch_max_ && !stopping_) {
+                // Give the io threads one turn to queue the requests already waiting on their
+                // sockets, so they share this commit instead of each paying for their own.
+                lock.unlock();
+                std::this_thread::yield();
+                lock.lock();
+            }
             if (queue_.front().task) {
                 task = std::move(queue_.front().task);
                 queue_.pop_front();
@@ -82,6 +93,8 @@ void Executor::work() {
             continue;
         }
         failures.assign(jobs.size(), nullptr);
+        jobs_done_ += jobs.size();
+        ++batches_done_;
         try {
             database_.transact_batch(jobs, failures);
         } catch (...) {

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <cstddef>
 #include <deque>
 #include <exception>
@@ -51,6 +53,8 @@ private:
     std::condition_variable wake_;
     std::deque<Item> queue_;
     bool stopping_ = false;
+    std::atomic<std::uint64_t> jobs_done_{0};     // for the group-commit statistics at stop
+    std::atomic<std::uint64_t> batches_done_{0};
     std::vector<std::thread> workers_;
 };
 

@@ -36,6 +36,9 @@ constexpr auto kPing = "SELECT 1";
 constexpr auto kJournalModeWal = "PRAGMA journal_mode=WAL";
 constexpr auto kSynchronousNormal = "PRAGMA synchronous=NORMAL";
 constexpr auto kForeignKeysOn = "PRAGMA foreign_keys=ON";
+// Group commit runs each command under a savepoint; their statement journals stay in memory
+// instead of a temporary file that is created, written page by page and unlinked per commit.
+constexpr auto kTempStoreMemory = "PRAGMA temp_store=MEMORY";
 
 struct Url {
     std::string backend;
@@ -177,6 +180,7 @@ void configure_sqlite(soci::session& session,
         session << kSynchronousNormal;
     }
     session << kForeignKeysOn;
+    session << kTempStoreMemory;
 }
 
 }  // namespace
