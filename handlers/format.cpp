@@ -11,8 +11,16 @@
 namespace inmaek::handlers {
 
 std::string format_time(const Context& ctx, std::chrono::sys_seconds at, bool with_time) {
-    const auto zoned = date::make_zoned(ctx.zone, at);
-    return with_time ? date::format("%Y-%m-%d %H:%M %Z", zoned) : date::format("%Y-%m-%d", zoned);
+    // fmt rather than date::format: this runs for every reply and iostreams are slow.
+    const auto info = ctx.zone->get_info(date::sys_seconds{at.time_since_epoch()});
+    const auto local = at + std::chrono::duration_cast<std::chrono::seconds>(info.offset);
+    const auto day = std::chrono::floor<std::chrono::days>(local);
+    const std::chrono::year_month_day ymd{day};
+    const std::chrono::hh_mm_ss clock{local - day};
+    if (!with_time) return format_day(day);
+    return fmt::format("{:04}-{:02}-{:02} {:02}:{:02} {}", static_cast<int>(ymd.year()),
+                       static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                       clock.hours().count(), clock.minutes().count(), info.abbrev);
 }
 
 std::string format_day(std::chrono::sys_days day) {

@@ -1,5 +1,7 @@
 #include "handlers/text.hpp"
 
+#include <algorithm>
+
 #include <unicode/brkiter.h>
 #include <unicode/locid.h>
 #include <unicode/normalizer2.h>
@@ -93,13 +95,41 @@ bool is_valid_utf8(std::string_view bytes) {
     return true;
 }
 
-std::string nfc(std::string_view utf8) { return normalize(nfc_normalizer(), to_unicode(utf8)); }
+namespace {
+bool is_ascii(std::string_view bytes) {
+    return std::all_of(bytes.begin(), bytes.end(),
+                       [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+}  // namespace
+
+std::string nfc(std::string_view utf8) {
+    // The hot path: most messages are ASCII or already composed; only check them.
+    if (is_ascii(utf8)) return std::string{utf8};
+    UErrorCode status = U_ZERO_ERROR;
+    if (is_valid_utf8(utf8) &&
+        nfc_normalizer()->isNormalizedUTF8(icu::StringPiece{utf8.data(), icu_length(utf8)}, status) &&
+        U_SUCCESS(status)) {
+        return std::string{utf8};
+    }
+    return normalize(nfc_normalizer(), to_unicode(utf8));
+}
 
 std::string nfkc_casefold(std::string_view utf8) {
     return normalize(nfkc_casefold_normalizer(), to_unicode(utf8));
 }
 
 std::string fold_key(std::string_view utf8) {
+    if (is_ascii(utf8)) {
+        // Same result as the ICU path below for ASCII, without converting to UTF-16.
+        std::string key;
+        key.reserve(utf8.size());
+        for (const char c : utf8) {
+            const auto code = static_cast<UChar32>(static_cast<unsigned char>(c));
+            if (u_isUWhiteSpace(code) || u_ispunct(code)) continue;
+            key += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+        }
+        if (!key.empty()) return key;
+    }
     const std::string folded = nfkc_casefold(utf8);
     std::string key;
     key.reserve(folded.size());
@@ -122,6 +152,13 @@ std::string fold_key(std::string_view utf8) {
 }
 
 std::string lower(std::string_view utf8) {
+    if (is_ascii(utf8)) {
+        std::string out{utf8};
+        for (auto& c : out) {
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        }
+        return out;
+    }
     icu::UnicodeString text = to_unicode(utf8);
     text.foldCase(U_FOLD_CASE_DEFAULT);
     return normalize(nfc_normalizer(), text);
