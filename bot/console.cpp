@@ -54,7 +54,8 @@ handlers::Reply Console::say(std::string_view text, const ConsoleSpeaker& speake
 
 std::string Console::render(const handlers::Reply& reply) {
     auto out = reply.plain_text();
-    for (const auto& button : reply.buttons) out += "\n[" + button.label + ": " + button.command + "]";
+    for (const auto& button : reply.buttons)
+        out += "\n[" + button.label + ": " + button.command + "]";
     return out;
 }
 
@@ -84,7 +85,8 @@ int Console::run(std::istream& in, std::ostream& out, bool interactive) {
         }
         pending.clear();
     };
-    if (interactive) out << "inmaek console · workspace " << options_.workspace << " · /help\n> " << std::flush;
+    if (interactive)
+        out << "inmaek console · workspace " << options_.workspace << " · /help\n> " << std::flush;
     std::string line;
     while (std::getline(in, line)) {
         if (!line.empty() && line.back() == '\r') line.pop_back();

@@ -6,7 +6,8 @@ namespace inmaek::bot {
 
 Executor::Executor(storage::Database& database, std::size_t workers, std::size_t batch_max,
                    std::size_t queue_limit)
-    : database_(database), batch_max_(std::max<std::size_t>(1, batch_max)),
+    : database_(database),
+      batch_max_(std::max<std::size_t>(1, batch_max)),
       queue_limit_(queue_limit) {
     workers_.reserve(workers);
     for (std::size_t i = 0; i < std::max<std::size_t>(1, workers); ++i) {
@@ -14,7 +15,9 @@ Executor::Executor(storage::Database& database, std::size_t workers, std::size_t
     }
 }
 
-Executor::~Executor() { stop(); }
+Executor::~Executor() {
+    stop();
+}
 
 bool Executor::submit(storage::Job job, Completion done) {
     {
@@ -49,7 +52,8 @@ void Executor::stop() {
     workers_.clear();
     if (const auto batches = batches_done_.load(); batches > 0) {
         spdlog::info("executor: {} commands in {} commits ({:.1f} per commit)", jobs_done_.load(),
-                     batches, static_cast<double>(jobs_done_.load()) / static_cast<double>(batches));
+                     batches,
+                     static_cast<double>(jobs_done_.load()) / static_cast<double>(batches));
     }
 }
 

@@ -2,8 +2,8 @@
 
 #include <atomic>
 #include <condition_variable>
-#include <cstdint>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <exception>
 #include <functional>
@@ -40,7 +40,7 @@ public:
 
 private:
     struct Item {
-        storage::Job job;        ///< empty for a plain task
+        storage::Job job;  ///< empty for a plain task
         Completion done;
         std::function<void()> task;
     };
@@ -53,7 +53,7 @@ private:
     std::condition_variable wake_;
     std::deque<Item> queue_;
     bool stopping_ = false;
-    std::atomic<std::uint64_t> jobs_done_{0};     // for the group-commit statistics at stop
+    std::atomic<std::uint64_t> jobs_done_{0};  // for the group-commit statistics at stop
     std::atomic<std::uint64_t> batches_done_{0};
     std::vector<std::thread> workers_;
 };

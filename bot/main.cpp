@@ -1,8 +1,8 @@
 // inmaek: the one place where storage, handlers and the platform adapters are wired together.
-#include <CLI/CLI.hpp>
 #include <date/tz.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <filesystem>
 #include <iostream>
@@ -82,12 +82,13 @@ int serve(const Overrides& overrides) {
     std::vector<std::unique_ptr<bot::platforms::Adapter>> adapters;
     if (config.telegram.enabled) {
         if (config.telegram.secret_token.empty()) {
-            spdlog::warn("telegram.secret_token is not set: anyone who knows the URL can post "
-                         "updates. Set INMAEK_TELEGRAM_SECRET_TOKEN and pass it to setWebhook.");
+            spdlog::warn(
+                "telegram.secret_token is not set: anyone who knows the URL can post "
+                "updates. Set INMAEK_TELEGRAM_SECRET_TOKEN and pass it to setWebhook.");
         }
-        adapters.push_back(std::make_unique<bot::platforms::TelegramAdapter>(
-            bot::platforms::TelegramOptions{config.telegram.secret_token,
-                                            config.telegram.allow_missing_secret}));
+        adapters.push_back(
+            std::make_unique<bot::platforms::TelegramAdapter>(bot::platforms::TelegramOptions{
+                config.telegram.secret_token, config.telegram.allow_missing_secret}));
     }
     if (config.generic.enabled) {
         adapters.push_back(std::make_unique<bot::platforms::GenericAdapter>(
@@ -105,22 +106,23 @@ int serve(const Overrides& overrides) {
     options.read_timeout = std::chrono::milliseconds{config.server.read_timeout_ms};
     options.idle_timeout = std::chrono::milliseconds{config.server.idle_timeout_ms};
     options.shutdown_grace = std::chrono::milliseconds{config.server.shutdown_grace_ms};
-    bot::HttpServer server{options, [&service](bot::Request&& request,
-                                               std::shared_ptr<bot::RequestInfo> info,
-                                               std::function<void(bot::Response&&)> done) {
-                               service.handle(std::move(request), std::move(info), std::move(done));
-                           }};
+    bot::HttpServer server{
+        options, [&service](bot::Request&& request, std::shared_ptr<bot::RequestInfo> info,
+                            std::function<void(bot::Response &&)> done) {
+            service.handle(std::move(request), std::move(info), std::move(done));
+        }};
     server.start();
     const auto endpoint = server.local_endpoint();
-    const auto base = "http://" + endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+    const auto base =
+        "http://" + endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
     std::string hooks;
     for (const auto& path : service.hook_paths()) hooks += "\n  " + base + path;
-    spdlog::info("webhooks:{}\n  health: {}/healthz  ready: {}/readyz\n  try it without a "
-                 "messenger: inmaek chat   (or: inmaek demo)",
-                 hooks, base, base);
+    spdlog::info(
+        "webhooks:{}\n  health: {}/healthz  ready: {}/readyz\n  try it without a "
+        "messenger: inmaek chat   (or: inmaek demo)",
+        hooks, base, base);
     server.run();
     executor.stop();
-    spdlog::info("stopped");
     return 0;
 }
 
@@ -163,7 +165,8 @@ int workspace_list(const Overrides& overrides) {
     auto database = open_database(config);
     database->transact([](storage::UnitOfWork& work) {
         for (const auto& w : work.workspaces().list()) {
-            std::cout << w.id << "\t" << w.name << "\t" << w.time_zone << "\t" << w.language << "\n";
+            std::cout << w.id << "\t" << w.name << "\t" << w.time_zone << "\t" << w.language
+                      << "\n";
         }
     });
     return 0;
@@ -208,7 +211,7 @@ std::optional<std::chrono::sys_seconds> parse_now(const std::string& text) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
     CLI::App app{"inmaek (인맥) — a partnership CRM that lives in your team's messenger"};
     app.require_subcommand(1);
     Overrides overrides;
@@ -218,21 +221,25 @@ int main(int argc, char** argv) {
                    "database URL, e.g. sqlite3://db=var/inmaek.db (overrides INMAEK_DATABASE_URL)");
 
     auto* serve_cmd = app.add_subcommand("serve", "run the webhook server");
-    serve_cmd->add_option("--listen", overrides.listen, "host:port (overrides INMAEK_SERVER_LISTEN)");
+    serve_cmd->add_option("--listen", overrides.listen,
+                          "host:port (overrides INMAEK_SERVER_LISTEN)");
 
     bot::ConsoleOptions console_options;
     std::string now_text;
-    auto* chat_cmd = app.add_subcommand("chat", "talk to inmaek in this terminal (or pipe commands)");
+    auto* chat_cmd =
+        app.add_subcommand("chat", "talk to inmaek in this terminal (or pipe commands)");
     chat_cmd->add_option("-w,--workspace", console_options.workspace, "workspace name")
         ->capture_default_str();
     chat_cmd->add_option("-u,--user", console_options.speaker.name, "who is typing")
         ->capture_default_str();
     chat_cmd->add_option("--lang", console_options.speaker.locale, "reply language: ko or en")
         ->check(CLI::IsMember({"ko", "en"}));
-    chat_cmd->add_option("--now", now_text, "fixed clock for scripts, e.g. 2025-02-04T09:00:00+0900");
+    chat_cmd->add_option("--now", now_text,
+                         "fixed clock for scripts, e.g. 2025-02-04T09:00:00+0900");
 
     bool keep = false;
-    auto* demo_cmd = app.add_subcommand("demo", "replay the seed story (2025-02-04, Seoul) and print it");
+    auto* demo_cmd =
+        app.add_subcommand("demo", "replay the seed story (2025-02-04, Seoul) and print it");
     demo_cmd->add_flag("--keep", keep, "keep the demo database from an earlier run");
 
     auto* migrate_cmd = app.add_subcommand("migrate", "apply database migrations");
@@ -248,7 +255,8 @@ int main(int argc, char** argv) {
     auto* link_cmd = workspace_cmd->add_subcommand("link", "bind a platform chat to a workspace");
     link_cmd->add_option("--platform", platform, "telegram, generic, …")->capture_default_str();
     link_cmd->add_option("--chat", chat_id, "platform chat id, e.g. -1001234567890")->required();
-    link_cmd->add_option("--workspace", workspace_name, "workspace name (created if new)")->required();
+    link_cmd->add_option("--workspace", workspace_name, "workspace name (created if new)")
+        ->required();
 
     CLI11_PARSE(app, argc, argv);
     try {
@@ -276,4 +284,7 @@ int main(int argc, char** argv) {
         return 1;
     }
     return 0;
+} catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
 }

@@ -43,7 +43,9 @@ Response failure_response(std::exception_ptr error, const RequestInfo& info, uns
 WebhookService::WebhookService(storage::Database& database, Executor& executor,
                                const handlers::Conversation& conversation,
                                std::vector<std::unique_ptr<platforms::Adapter>> adapters)
-    : database_(database), executor_(executor), conversation_(conversation),
+    : database_(database),
+      executor_(executor),
+      conversation_(conversation),
       adapters_(std::move(adapters)) {}
 
 std::vector<std::string> WebhookService::hook_paths() const {
@@ -61,8 +63,8 @@ void WebhookService::handle(Request&& request, std::shared_ptr<RequestInfo> info
         if (request.method() != http::verb::get && request.method() != http::verb::head) {
             return done(problem(http::status::method_not_allowed, "use GET", version, keep_alive));
         }
-        return done(platforms::json_response(http::status::ok, R"({"status":"ok"})", version,
-                                             keep_alive));
+        return done(
+            platforms::json_response(http::status::ok, R"({"status":"ok"})", version, keep_alive));
     }
     if (path == "/readyz") return handle_ready(request, std::move(done));
     constexpr std::string_view kHooks = "/hooks/";
@@ -72,7 +74,8 @@ void WebhookService::handle(Request&& request, std::shared_ptr<RequestInfo> info
             if (adapter->name() != name) continue;
             info->platform = adapter->name();
             if (request.method() != http::verb::post) {
-                return done(problem(http::status::method_not_allowed, "use POST", version, keep_alive));
+                return done(
+                    problem(http::status::method_not_allowed, "use POST", version, keep_alive));
             }
             return handle_hook(*adapter, std::move(request), std::move(info), std::move(done));
         }
@@ -83,7 +86,7 @@ void WebhookService::handle(Request&& request, std::shared_ptr<RequestInfo> info
 void WebhookService::handle_ready(const Request& request, std::function<void(Response&&)> done) {
     const auto version = request.version();
     const auto keep_alive = request.keep_alive();
-    auto shared_done = std::make_shared<std::function<void(Response&&)>>(std::move(done));
+    auto shared_done = std::make_shared<std::function<void(Response &&)>>(std::move(done));
     const bool queued = executor_.post([this, shared_done, version, keep_alive] {
         if (database_.ping()) {
             (*shared_done)(platforms::json_response(http::status::ok, R"({"status":"ready"})",
@@ -94,7 +97,8 @@ void WebhookService::handle_ready(const Request& request, std::function<void(Res
         }
     });
     if (!queued) {
-        (*shared_done)(problem(http::status::service_unavailable, "overloaded", version, keep_alive));
+        (*shared_done)(
+            problem(http::status::service_unavailable, "overloaded", version, keep_alive));
     }
 }
 
@@ -116,7 +120,8 @@ void WebhookService::handle_hook(const platforms::Adapter& adapter, Request&& re
     state->parsed = adapter.parse(request);
     switch (state->parsed.kind) {
         case platforms::Parsed::Kind::bad_request:
-            return done(problem(http::status::bad_request, state->parsed.error, version, keep_alive));
+            return done(
+                problem(http::status::bad_request, state->parsed.error, version, keep_alive));
         case platforms::Parsed::Kind::acknowledge:
             return done(adapter.acknowledge(version, keep_alive));
         case platforms::Parsed::Kind::message: break;
@@ -131,7 +136,8 @@ void WebhookService::handle_hook(const platforms::Adapter& adapter, Request&& re
         done(adapter.render(state->parsed, state->outcome.reply, version, keep_alive));
     };
     if (!executor_.submit(std::move(job), std::move(completion))) {
-        done(problem(http::status::service_unavailable, "overloaded, retry later", version, keep_alive));
+        done(problem(http::status::service_unavailable, "overloaded, retry later", version,
+                     keep_alive));
     }
 }
 

@@ -12,9 +12,9 @@ namespace inmaek::handlers {
 
 namespace {
 
-const std::vector<std::string_view> kCompanyKeys{
-    "alias", "별칭", "industry", "업종", "산업", "site", "web", "사이트", "홈페이지",
-    "tier", "등급", "note", "메모", "비고"};
+const std::vector<std::string_view> kCompanyKeys{"alias", "별칭", "industry", "업종",     "산업",
+                                                 "site",  "web",  "사이트",   "홈페이지", "tier",
+                                                 "등급",  "note", "메모",     "비고"};
 
 std::string canonical_key(std::string_view key) {
     const auto k = text::lower(key);
@@ -38,15 +38,16 @@ std::string leading_name(const Lexed& lexed, std::size_t& index) {
 }
 
 nlohmann::json company_json(const storage::Company& c) {
-    return {{"id", c.id},         {"name", c.name}, {"industry", c.industry},
-            {"site", c.site},     {"tier", c.tier}, {"note", c.note}};
+    return {{"id", c.id},     {"name", c.name}, {"industry", c.industry},
+            {"site", c.site}, {"tier", c.tier}, {"note", c.note}};
 }
 
 Reply add_company(Context& ctx, std::string_view args) {
     const auto lexed = lex(args, kCompanyKeys);
     std::size_t index = 0;
     const auto name = leading_name(lexed, index);
-    if (name.empty()) return mistake(ctx, tr(ctx.lang, Msg::company_needs_name), Msg::usage_company);
+    if (name.empty())
+        return mistake(ctx, tr(ctx.lang, Msg::company_needs_name), Msg::usage_company);
     storage::Company company;
     company.workspace_id = ctx.workspace.id;
     company.name = name;
@@ -55,8 +56,8 @@ Reply add_company(Context& ctx, std::string_view args) {
     for (; index < lexed.tokens.size(); ++index) {
         const auto& token = lexed.tokens[index];
         const auto key = token.kind == Token::Kind::option ? canonical_key(token.key) : "";
-        if (key.empty()) return mistake(ctx, tr(ctx.lang, Msg::not_understood, token.text),
-                                        Msg::usage_company);
+        if (key.empty())
+            return mistake(ctx, tr(ctx.lang, Msg::not_understood, token.text), Msg::usage_company);
         if (key == "alias") {
             for (auto& alias : text::split_list(token.text)) aliases.push_back(std::move(alias));
         } else if (key == "industry") {
@@ -97,7 +98,8 @@ Reply add_company(Context& ctx, std::string_view args) {
 
     auto reply = confirmation(ctx, tr(ctx.lang, Msg::company_saved, company.id, company.name));
     if (!aliases.empty()) reply.lines.push_back(tr(ctx.lang, Msg::aliases_line, join(aliases)));
-    if (!company.industry.empty()) reply.lines.push_back(tr(ctx.lang, Msg::industry_line, company.industry));
+    if (!company.industry.empty())
+        reply.lines.push_back(tr(ctx.lang, Msg::industry_line, company.industry));
     if (!company.tier.empty()) reply.lines.push_back(tr(ctx.lang, Msg::tier_line, company.tier));
     if (!company.site.empty()) reply.lines.push_back(company.site);
     if (!company.note.empty()) reply.lines.push_back(tr(ctx.lang, Msg::notes_line, company.note));
@@ -112,14 +114,16 @@ Reply company_card(Context& ctx, std::string_view args) {
         if (!lexed.tokens.empty()) name = lexed.tokens.front().text;
     }
     const auto company = ctx.db.companies().find_by_key(ctx.workspace.id, text::fold_key(name));
-    if (!company) return mistake(ctx, tr(ctx.lang, Msg::company_not_found, name), Msg::usage_company);
+    if (!company)
+        return mistake(ctx, tr(ctx.lang, Msg::company_not_found, name), Msg::usage_company);
 
     Reply reply;
     reply.lang = ctx.lang;
     reply.title = "🏢 " + company->name + " (#" + std::to_string(company->id) + ")";
     const auto aliases = ctx.db.companies().aliases(ctx.workspace.id, company->id);
     if (!aliases.empty()) reply.lines.push_back(tr(ctx.lang, Msg::aliases_line, join(aliases)));
-    if (!company->industry.empty()) reply.lines.push_back(tr(ctx.lang, Msg::industry_line, company->industry));
+    if (!company->industry.empty())
+        reply.lines.push_back(tr(ctx.lang, Msg::industry_line, company->industry));
     if (!company->tier.empty()) reply.lines.push_back(tr(ctx.lang, Msg::tier_line, company->tier));
     if (!company->site.empty()) reply.lines.push_back(company->site);
     if (!company->note.empty()) reply.lines.push_back(tr(ctx.lang, Msg::notes_line, company->note));
@@ -127,7 +131,8 @@ Reply company_card(Context& ctx, std::string_view args) {
     const auto contacts = ctx.db.contacts().list_by_company(ctx.workspace.id, company->id);
     if (!contacts.empty()) {
         std::vector<std::string> names;
-        for (const auto& c : contacts) names.push_back(c.title.empty() ? c.name : c.name + " (" + c.title + ")");
+        for (const auto& c : contacts)
+            names.push_back(c.title.empty() ? c.name : c.name + " (" + c.title + ")");
         reply.lines.push_back(tr(ctx.lang, Msg::contacts_line, join(names)));
     }
     const auto leads = ctx.db.leads().open_for_company(ctx.workspace.id, company->id, 5);
@@ -150,10 +155,12 @@ Reply company_card(Context& ctx, std::string_view args) {
 
 Reply company(Context& ctx, std::string_view args) {
     const auto trimmed = text::trim(args);
-    if (trimmed.empty()) return mistake(ctx, tr(ctx.lang, Msg::company_needs_name), Msg::usage_company);
+    if (trimmed.empty())
+        return mistake(ctx, tr(ctx.lang, Msg::company_needs_name), Msg::usage_company);
     const auto space = trimmed.find_first_of(" \t\n");
     const auto verb = text::lower(trimmed.substr(0, space));
-    const auto rest = space == std::string::npos ? std::string{} : text::trim(trimmed.substr(space));
+    const auto rest =
+        space == std::string::npos ? std::string{} : text::trim(trimmed.substr(space));
     if (verb == "add" || verb == "추가" || verb == "등록") return add_company(ctx, rest);
     if (verb == "merge" || verb == "병합") {
         return mistake(ctx, tr(ctx.lang, Msg::merge_not_available), Msg::usage_company);
@@ -172,7 +179,8 @@ Reply companies(Context& ctx, std::string_view args) {
         } else if (key == "tier") {
             tier = token.text;
         } else {
-            return mistake(ctx, tr(ctx.lang, Msg::not_understood, token.text), Msg::usage_companies);
+            return mistake(ctx, tr(ctx.lang, Msg::not_understood, token.text),
+                           Msg::usage_companies);
         }
     }
     const auto list = ctx.db.companies().list(ctx.workspace.id, industry, tier, 50);
@@ -193,7 +201,10 @@ Reply companies(Context& ctx, std::string_view args) {
 
 void register_company_commands(Router& router) {
     router.add({"company", {"회사", "기업"}, Msg::summary_company, Msg::usage_company, company});
-    router.add({"companies", {"회사목록", "기업목록"}, Msg::summary_companies, Msg::usage_companies,
+    router.add({"companies",
+                {"회사목록", "기업목록"},
+                Msg::summary_companies,
+                Msg::usage_companies,
                 companies});
 }
 

@@ -11,7 +11,7 @@ namespace inmaek::handlers {
 
 namespace {
 
-const std::vector<std::string_view> kContactKeys{"title", "직함", "직책", "email", "이메일",
+const std::vector<std::string_view> kContactKeys{"title", "직함", "직책",   "email", "이메일",
                                                  "phone", "전화", "연락처", "alias", "별칭"};
 
 std::string canonical_key(std::string_view key) {
@@ -25,7 +25,8 @@ std::string canonical_key(std::string_view key) {
 
 bool plausible_email(std::string_view email) {
     const auto at = email.find('@');
-    return at != std::string_view::npos && at > 0 && email.find('.', at) != std::string_view::npos &&
+    return at != std::string_view::npos && at > 0 &&
+           email.find('.', at) != std::string_view::npos &&
            email.find(' ') == std::string_view::npos;
 }
 
@@ -61,18 +62,22 @@ Reply add_contact(Context& ctx, std::string_view args) {
                 contact.title = token.text;
             } else if (key == "email") {
                 if (!plausible_email(token.text)) {
-                    return mistake(ctx, tr(ctx.lang, Msg::bad_email, token.text), Msg::usage_contact);
+                    return mistake(ctx, tr(ctx.lang, Msg::bad_email, token.text),
+                                   Msg::usage_contact);
                 }
                 contact.email = token.text;
             } else if (key == "phone") {
                 if (!plausible_phone(token.text)) {
-                    return mistake(ctx, tr(ctx.lang, Msg::bad_phone, token.text), Msg::usage_contact);
+                    return mistake(ctx, tr(ctx.lang, Msg::bad_phone, token.text),
+                                   Msg::usage_contact);
                 }
                 contact.phone = token.text;
             } else if (key == "alias") {
-                for (auto& alias : text::split_list(token.text)) aliases.push_back(std::move(alias));
+                for (auto& alias : text::split_list(token.text))
+                    aliases.push_back(std::move(alias));
             } else {
-                return mistake(ctx, tr(ctx.lang, Msg::unknown_field, token.key), Msg::usage_contact);
+                return mistake(ctx, tr(ctx.lang, Msg::unknown_field, token.key),
+                               Msg::usage_contact);
             }
             continue;
         }
@@ -93,7 +98,8 @@ Reply add_contact(Context& ctx, std::string_view args) {
     }
     for (const auto& alias : aliases) {
         if (auto other = ctx.db.contacts().find_by_key(ctx.workspace.id, text::fold_key(alias))) {
-            return mistake(ctx, tr(ctx.lang, Msg::alias_taken, alias, other->name), Msg::usage_contact);
+            return mistake(ctx, tr(ctx.lang, Msg::alias_taken, alias, other->name),
+                           Msg::usage_contact);
         }
     }
     std::vector<Resolved<storage::Company>> companies;
@@ -141,7 +147,8 @@ Reply contact_card(Context& ctx, std::string_view args) {
         name = lexed.tokens.front().text;
     }
     const auto contact = ctx.db.contacts().find_by_key(ctx.workspace.id, text::fold_key(name));
-    if (!contact) return mistake(ctx, tr(ctx.lang, Msg::contact_not_found, name), Msg::usage_contact);
+    if (!contact)
+        return mistake(ctx, tr(ctx.lang, Msg::contact_not_found, name), Msg::usage_contact);
     Reply reply;
     reply.lang = ctx.lang;
     reply.title = "👤 " + contact->name + " (#" + std::to_string(contact->id) + ")";
@@ -162,7 +169,8 @@ Reply contact_card(Context& ctx, std::string_view args) {
 
 Reply contact(Context& ctx, std::string_view args) {
     const auto trimmed = text::trim(args);
-    if (trimmed.empty()) return mistake(ctx, tr(ctx.lang, Msg::contact_needs_name), Msg::usage_contact);
+    if (trimmed.empty())
+        return mistake(ctx, tr(ctx.lang, Msg::contact_needs_name), Msg::usage_contact);
     const auto space = trimmed.find_first_of(" \t\n");
     const auto verb = text::lower(trimmed.substr(0, space));
     if (verb == "add" || verb == "추가" || verb == "등록") {
@@ -174,7 +182,8 @@ Reply contact(Context& ctx, std::string_view args) {
 }  // namespace
 
 void register_contact_commands(Router& router) {
-    router.add({"contact", {"연락처", "인물", "사람"}, Msg::summary_contact, Msg::usage_contact, contact});
+    router.add(
+        {"contact", {"연락처", "인물", "사람"}, Msg::summary_contact, Msg::usage_contact, contact});
 }
 
 }  // namespace inmaek::handlers

@@ -16,7 +16,9 @@ std::string chat_key(const Message& message) {
     return message.team_id.empty() ? message.chat_id : message.team_id + "/" + message.chat_id;
 }
 
-Lang default_lang(std::string_view language) { return language == "en" ? Lang::en : Lang::ko; }
+Lang default_lang(std::string_view language) {
+    return language == "en" ? Lang::en : Lang::ko;
+}
 
 }  // namespace
 
@@ -73,8 +75,8 @@ Outcome Conversation::handle(storage::UnitOfWork& db, const Message& message) co
             return outcome;
         }
         storage::Workspace fresh;
-        fresh.name = message.chat_title.empty() ? std::string{platform} + " " + key
-                                                : message.chat_title;
+        fresh.name =
+            message.chat_title.empty() ? std::string{platform} + " " + key : message.chat_title;
         fresh.time_zone = policy_.default_time_zone;
         fresh.language = policy_.default_language;
         fresh.created_at = message.received_at;
@@ -88,8 +90,8 @@ Outcome Conversation::handle(storage::UnitOfWork& db, const Message& message) co
         fresh.workspace_id = workspace->id;
         fresh.platform = platform;
         fresh.platform_user_id = message.sender.id;
-        fresh.display_name = message.sender.display_name.empty() ? message.sender.id
-                                                                 : message.sender.display_name;
+        fresh.display_name =
+            message.sender.display_name.empty() ? message.sender.id : message.sender.display_name;
         fresh.handle = message.sender.handle;
         fresh.created_at = message.received_at;
         const auto configured = std::string{platform} + ":" + message.sender.id;
@@ -106,16 +108,18 @@ Outcome Conversation::handle(storage::UnitOfWork& db, const Message& message) co
                                        message.sender.handle);
     }
 
-    const auto lang = text::lang_from_locale(message.sender.locale, default_lang(workspace->language));
+    const auto lang =
+        text::lang_from_locale(message.sender.locale, default_lang(workspace->language));
     const date::time_zone* zone = nullptr;
     try {
         zone = date::locate_zone(workspace->time_zone);
     } catch (const std::exception&) {
         zone = date::locate_zone("Asia/Seoul");
     }
-    const auto now = message.received_at.time_since_epoch().count() != 0
-                         ? message.received_at
-                         : std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    const auto now =
+        message.received_at.time_since_epoch().count() != 0
+            ? message.received_at
+            : std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     Context ctx{db, *workspace, *user, message, lang, now, zone};
     if (command == nullptr) {
         outcome.reply = mistake(ctx, tr(lang, Msg::unknown_command, line->name), Msg::usage_help);

@@ -64,9 +64,7 @@ void append_meetings(const Context& ctx, std::vector<std::string>& lines,
 
 std::chrono::sys_seconds to_utc(const Context& ctx, std::chrono::year_month_day day,
                                 std::optional<std::chrono::minutes> time_of_day) {
-    const auto local = date::local_days{date::year{static_cast<int>(day.year())} /
-                                        static_cast<unsigned>(day.month()) /
-                                        static_cast<unsigned>(day.day())} +
+    const auto local = date::local_days{std::chrono::sys_days{day}.time_since_epoch()} +
                        time_of_day.value_or(std::chrono::minutes{0});
     // A wall-clock time skipped or repeated by a DST change takes the earlier instant.
     const auto utc = ctx.zone->to_sys(local, date::choose::earliest);

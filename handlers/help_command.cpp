@@ -18,7 +18,10 @@ std::string names_of(const Command& command) {
 
 void register_help_command(Router& router) {
     const Router* registry = &router;
-    router.add({"help", {"도움말", "도움", "start", "시작"}, Msg::summary_help, Msg::usage_help,
+    router.add({"help",
+                {"도움말", "도움", "start", "시작"},
+                Msg::summary_help,
+                Msg::usage_help,
                 [registry](Context& ctx, std::string_view args) {
                     Reply reply;
                     reply.lang = ctx.lang;
@@ -31,7 +34,8 @@ void register_help_command(Router& router) {
                                            Msg::usage_help);
                         }
                         reply.title = names_of(*command);
-                        reply.lines.push_back(std::string{catalog_text(command->summary, ctx.lang)});
+                        reply.lines.push_back(
+                            std::string{catalog_text(command->summary, ctx.lang)});
                         reply.lines.push_back(tr(ctx.lang, Msg::usage_prefix) +
                                               std::string{catalog_text(command->usage, ctx.lang)});
                         return reply;

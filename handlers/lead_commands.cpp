@@ -15,8 +15,9 @@ namespace inmaek::handlers {
 
 namespace {
 
-const std::vector<std::string_view> kLeadKeys{"stage", "단계", "value", "금액", "규모", "owner",
-                                              "담당", "담당자", "due", "마감", "기한", "note", "메모"};
+const std::vector<std::string_view> kLeadKeys{"stage", "단계", "value",  "금액", "규모",
+                                              "owner", "담당", "담당자", "due",  "마감",
+                                              "기한",  "note", "메모"};
 
 std::string canonical_key(std::string_view key) {
     const auto k = text::lower(key);
@@ -29,8 +30,11 @@ std::string canonical_key(std::string_view key) {
 }
 
 nlohmann::json lead_json(const storage::Lead& lead) {
-    nlohmann::json out{{"id", lead.id},     {"title", lead.title},       {"stage", lead.stage},
-                       {"note", lead.note}, {"companies", lead.company_ids}};
+    nlohmann::json out{{"id", lead.id},
+                       {"title", lead.title},
+                       {"stage", lead.stage},
+                       {"note", lead.note},
+                       {"companies", lead.company_ids}};
     out["value"] = lead.value ? nlohmann::json{{"amount", lead.value->amount},
                                                {"currency", lead.value->currency}}
                               : nlohmann::json();
@@ -124,7 +128,8 @@ Reply add_lead(Context& ctx, std::string_view args) {
         return mistake(ctx, std::move(error), Msg::usage_lead);
     }
     if (lexed.has_rest) lead.note = lexed.rest;
-    if (company_names.empty()) return mistake(ctx, tr(ctx.lang, Msg::lead_needs_company), Msg::usage_lead);
+    if (company_names.empty())
+        return mistake(ctx, tr(ctx.lang, Msg::lead_needs_company), Msg::usage_lead);
 
     std::vector<Resolved<storage::Company>> companies;
     for (const auto& name : company_names) {
@@ -161,9 +166,9 @@ Reply lead_card(Context& ctx, const storage::Lead& lead) {
                 who = user->display_name;
             }
             auto line = "  " + format_time(ctx, change.changed_at) + " ";
-            line += change.from_stage.empty()
-                        ? stage_label(ctx, change.to_stage)
-                        : stage_label(ctx, change.from_stage) + " → " + stage_label(ctx, change.to_stage);
+            line += change.from_stage.empty() ? stage_label(ctx, change.to_stage)
+                                              : stage_label(ctx, change.from_stage) + " → " +
+                                                    stage_label(ctx, change.to_stage);
             if (!who.empty()) line += " · " + who;
             reply.lines.push_back(std::move(line));
         }
@@ -174,7 +179,8 @@ Reply lead_card(Context& ctx, const storage::Lead& lead) {
     bool todo_header = false;
     for (const auto& todo : todos) {
         if (todo.done) continue;
-        if (!std::exchange(todo_header, true)) reply.lines.push_back(tr(ctx.lang, Msg::open_follow_ups_header));
+        if (!std::exchange(todo_header, true))
+            reply.lines.push_back(tr(ctx.lang, Msg::open_follow_ups_header));
         auto line = tr(ctx.lang, Msg::follow_up_line, todo.id, todo.text);
         if (todo.due) line += tr(ctx.lang, Msg::due_suffix, format_day(*todo.due));
         reply.lines.push_back("  " + line);
@@ -187,8 +193,9 @@ Reply lead_card(Context& ctx, const storage::Lead& lead) {
             continue;
         }
         if (!after_current || stage.name == "dropped") continue;
-        reply.buttons.push_back({stage_label(ctx, stage.name),
-                                 "/lead " + std::to_string(lead.id) + " stage:" + std::string{stage.name}});
+        reply.buttons.push_back(
+            {stage_label(ctx, stage.name),
+             "/lead " + std::to_string(lead.id) + " stage:" + std::string{stage.name}});
         if (reply.buttons.size() == 3) break;
     }
     return reply;
@@ -206,7 +213,8 @@ Reply change_lead(Context& ctx, storage::Lead before, std::string_view args) {
     ctx.audit("update", "lead", after.id, lead_json(before).dump(), lead_json(after).dump());
     auto reply = confirmation(ctx, tr(ctx.lang, Msg::lead_updated, after.id, after.title));
     if (before.stage != after.stage) {
-        reply.lines.push_back(stage_label(ctx, before.stage) + " → " + stage_label(ctx, after.stage));
+        reply.lines.push_back(stage_label(ctx, before.stage) + " → " +
+                              stage_label(ctx, after.stage));
     }
     describe(ctx, after, reply);
     return reply;
@@ -217,7 +225,8 @@ Reply lead(Context& ctx, std::string_view args) {
     if (trimmed.empty()) return mistake(ctx, tr(ctx.lang, Msg::lead_needs_title), Msg::usage_lead);
     const auto space = trimmed.find_first_of(" \t\n");
     auto first = trimmed.substr(0, space);
-    const auto rest = space == std::string::npos ? std::string{} : text::trim(trimmed.substr(space));
+    const auto rest =
+        space == std::string::npos ? std::string{} : text::trim(trimmed.substr(space));
     const auto verb = text::lower(first);
     if (verb == "add" || verb == "추가" || verb == "등록") return add_lead(ctx, rest);
     if (first.starts_with('#')) first.erase(0, 1);

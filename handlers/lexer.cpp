@@ -43,11 +43,17 @@ bool closes(const QuotePair& pair, UChar32 c) {
     return std::find(pair.close.begin(), pair.close.end(), c) != pair.close.end();
 }
 
-bool is_colon(UChar32 c) { return c == U':' || c == U'：'; }
+bool is_colon(UChar32 c) {
+    return c == U':' || c == U'：';
+}
 
-bool is_space(UChar32 c) { return c >= 0 && u_isUWhiteSpace(c); }
+bool is_space(UChar32 c) {
+    return c >= 0 && u_isUWhiteSpace(c);
+}
 
-bool is_list_separator(UChar32 c) { return c == U',' || c == U'，' || c == U'、'; }
+bool is_list_separator(UChar32 c) {
+    return c == U',' || c == U'，' || c == U'、';
+}
 
 /// Walks the input by code points; positions are byte offsets.
 class Scanner {

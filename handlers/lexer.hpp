@@ -16,8 +16,8 @@ struct Token {
         colon,    ///< a lone ':' separating the notes from the rest
     };
     Kind kind = Kind::word;
-    std::string text;   ///< word/quoted/mention text, or the option's value
-    std::string key;    ///< option key (lower-cased), empty otherwise
+    std::string text;       ///< word/quoted/mention text, or the option's value
+    std::string key;        ///< option key (lower-cased), empty otherwise
     std::size_t begin = 0;  ///< byte offsets into the input
     std::size_t end = 0;
 };
@@ -30,7 +30,7 @@ struct Token {
 /// the end of the text.
 struct Lexed {
     std::vector<Token> tokens;
-    std::string rest;      ///< text after the separating colon, trimmed; empty if none
+    std::string rest;  ///< text after the separating colon, trimmed; empty if none
     bool has_rest = false;
 };
 Lexed lex(std::string_view text, const std::vector<std::string_view>& known_keys);

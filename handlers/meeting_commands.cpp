@@ -38,10 +38,10 @@ Field field_of(std::string_view key) {
     return Field::unknown;
 }
 
-const std::vector<std::string_view> kKeys{"when", "date", "일시", "날짜", "companies", "company",
-                                          "회사", "with", "people", "참석", "참석자", "at",
-                                          "place", "장소", "notes", "note", "내용", "메모",
-                                          "next", "후속", "lead", "리드"};
+const std::vector<std::string_view> kKeys{"when",  "date", "일시",   "날짜", "companies", "company",
+                                          "회사",  "with", "people", "참석", "참석자",    "at",
+                                          "place", "장소", "notes",  "note", "내용",      "메모",
+                                          "next",  "후속", "lead",   "리드"};
 
 std::vector<std::string> words_of(std::string_view value) {
     std::vector<std::string> words;
@@ -120,13 +120,13 @@ std::string parse_block(const Context& ctx, std::string_view args, MeetingDraft&
         auto colon = line.find(':');
         // A full-width colon from a Korean keyboard.
         std::size_t colon_size = 1;
-        if (const auto wide = line.find("\xEF\xBC\x9A"); wide != std::string::npos &&
-                                                           (colon == std::string::npos ||
-                                                            wide < colon)) {
+        if (const auto wide = line.find("\xEF\xBC\x9A");
+            wide != std::string::npos && (colon == std::string::npos || wide < colon)) {
             colon = wide;
             colon_size = 3;
         }
-        const auto key = colon == std::string::npos ? std::string{} : text::trim(line.substr(0, colon));
+        const auto key =
+            colon == std::string::npos ? std::string{} : text::trim(line.substr(0, colon));
         const auto field = key.empty() ? Field::unknown : field_of(key);
         if (field != Field::unknown) {
             if (auto error = apply_field(ctx, draft, field, line.substr(colon + colon_size));
@@ -255,16 +255,16 @@ Reply meet(Context& ctx, std::string_view args) {
         !error.empty()) {
         return mistake(ctx, std::move(error), Msg::usage_meet);
     }
-    if (draft.companies.empty()) return mistake(ctx, tr(ctx.lang, Msg::meet_needs_company),
-                                                Msg::usage_meet);
+    if (draft.companies.empty())
+        return mistake(ctx, tr(ctx.lang, Msg::meet_needs_company), Msg::usage_meet);
     if (draft.lead_id && !ctx.db.leads().get(ctx.workspace.id, *draft.lead_id)) {
         return mistake(ctx, tr(ctx.lang, Msg::lead_not_found, *draft.lead_id), Msg::usage_meet);
     }
     std::optional<TrailingDue> next;
     if (!draft.next.empty()) {
         next = split_trailing_due(draft.next, ctx.today());
-        if (next->text.empty()) return mistake(ctx, tr(ctx.lang, Msg::todo_needs_text),
-                                               Msg::usage_meet);
+        if (next->text.empty())
+            return mistake(ctx, tr(ctx.lang, Msg::todo_needs_text), Msg::usage_meet);
     }
 
     // Everything is understood: from here on we write.
@@ -308,9 +308,9 @@ Reply meet(Context& ctx, std::string_view args) {
     for (const auto& c : companies) company_names.push_back(c.record.name);
     std::vector<std::string> people_names;
     for (const auto& c : contacts) people_names.push_back(c.record.name);
-    auto reply = confirmation(ctx, tr(ctx.lang, Msg::meeting_saved, meeting.id,
-                                      format_time(ctx, meeting.starts_at, meeting.has_time),
-                                      join(company_names)));
+    auto reply = confirmation(
+        ctx, tr(ctx.lang, Msg::meeting_saved, meeting.id,
+                format_time(ctx, meeting.starts_at, meeting.has_time), join(company_names)));
     if (!people_names.empty()) reply.title += " · " + join(people_names);
     if (!meeting.place.empty()) reply.lines.push_back(tr(ctx.lang, Msg::place_line, meeting.place));
     if (!meeting.notes.empty()) {
@@ -335,7 +335,8 @@ Reply meet(Context& ctx, std::string_view args) {
         if (follow_up.due) line += tr(ctx.lang, Msg::due_suffix, format_day(*follow_up.due));
         reply.lines.push_back(std::move(line));
     }
-    for (auto& line : created_lines(ctx, companies, contacts)) reply.lines.push_back(std::move(line));
+    for (auto& line : created_lines(ctx, companies, contacts))
+        reply.lines.push_back(std::move(line));
     return reply;
 }
 

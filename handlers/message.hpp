@@ -28,9 +28,9 @@ struct Message {
     std::string chat_id;     ///< conversation the message was written in
     std::string chat_title;  ///< human name of the chat, for a workspace created from it
     Sender sender;
-    std::string text;                          ///< NFC-normalised by the adapter
-    std::chrono::sys_seconds received_at{};    ///< when the platform says it was written
-    std::string source_message_id;             ///< platform message id, for replies and audit
+    std::string text;                        ///< NFC-normalised by the adapter
+    std::chrono::sys_seconds received_at{};  ///< when the platform says it was written
+    std::string source_message_id;           ///< platform message id, for replies and audit
 };
 
 }  // namespace inmaek::handlers

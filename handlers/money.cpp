@@ -94,7 +94,9 @@ struct Decimal {
     int fraction_digits = 0;
 };
 
-bool is_ascii_digit(char32_t c) { return c >= U'0' && c <= U'9'; }
+bool is_ascii_digit(char32_t c) {
+    return c >= U'0' && c <= U'9';
+}
 
 std::optional<int> hangul_digit(char32_t c) {
     const std::size_t found = kHangulDigits.find(c);

@@ -44,7 +44,7 @@ void to_json(nlohmann::json& out, const Reply& reply) {
 
 void from_json(const nlohmann::json& in, Reply& reply) {
     const auto kind = in.value("kind", std::string{"info"});
-    reply.kind = kind == "ok" ? Reply::Kind::ok
+    reply.kind = kind == "ok"      ? Reply::Kind::ok
                  : kind == "error" ? Reply::Kind::error
                                    : Reply::Kind::info;
     reply.lang = in.value("lang", std::string{"en"}) == "ko" ? Lang::ko : Lang::en;
@@ -54,8 +54,8 @@ void from_json(const nlohmann::json& in, Reply& reply) {
     reply.buttons.clear();
     if (const auto it = in.find("buttons"); it != in.end() && it->is_array()) {
         for (const auto& button : *it) {
-            reply.buttons.push_back({button.value("label", std::string{}),
-                                     button.value("command", std::string{})});
+            reply.buttons.push_back(
+                {button.value("label", std::string{}), button.value("command", std::string{})});
         }
     }
 }

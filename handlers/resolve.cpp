@@ -69,8 +69,10 @@ std::vector<std::string> created_lines(const Context& ctx,
         for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
         return out;
     };
-    if (!new_companies.empty()) lines.push_back(tr(ctx.lang, Msg::new_companies, joined(new_companies)));
-    if (!new_contacts.empty()) lines.push_back(tr(ctx.lang, Msg::new_contacts, joined(new_contacts)));
+    if (!new_companies.empty())
+        lines.push_back(tr(ctx.lang, Msg::new_companies, joined(new_companies)));
+    if (!new_contacts.empty())
+        lines.push_back(tr(ctx.lang, Msg::new_contacts, joined(new_contacts)));
     return lines;
 }
 

@@ -8,8 +8,8 @@ namespace inmaek::handlers {
 
 namespace {
 constexpr std::array kStages{
-    Stage{"new", "신규"},       Stage{"contacted", "접촉"}, Stage{"meeting", "미팅"},
-    Stage{"proposal", "제안"},  Stage{"poc", "PoC"},        Stage{"mou", "MOU"},
+    Stage{"new", "신규"},         Stage{"contacted", "접촉"},    Stage{"meeting", "미팅"},
+    Stage{"proposal", "제안"},    Stage{"poc", "PoC"},           Stage{"mou", "MOU"},
     Stage{"negotiation", "협상"}, Stage{"signed", "체결", true}, Stage{"dropped", "무산", true},
 };
 
@@ -19,13 +19,17 @@ struct StageAlias {
 };
 // Shorthands people type on phones.
 constexpr std::array kAliases{
-    StageAlias{"nego", "negotiation"}, StageAlias{"won", "signed"},   StageAlias{"lost", "dropped"},
-    StageAlias{"계약", "signed"},       StageAlias{"드랍", "dropped"}, StageAlias{"드롭", "dropped"},
-    StageAlias{"제안서", "proposal"},   StageAlias{"컨택", "contacted"}, StageAlias{"양해각서", "mou"},
+    StageAlias{"nego", "negotiation"}, StageAlias{"won", "signed"},
+    StageAlias{"lost", "dropped"},     StageAlias{"계약", "signed"},
+    StageAlias{"드랍", "dropped"},     StageAlias{"드롭", "dropped"},
+    StageAlias{"제안서", "proposal"},  StageAlias{"컨택", "contacted"},
+    StageAlias{"양해각서", "mou"},
 };
 }  // namespace
 
-std::span<const Stage> stages() { return kStages; }
+std::span<const Stage> stages() {
+    return kStages;
+}
 
 std::optional<std::string> stage_from_text(std::string_view input) {
     const auto key = text::fold_key(input);

@@ -77,7 +77,9 @@ bool is_trimmable(UChar32 c) {
            (u_isUWhiteSpace(c) || u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT));
 }
 
-bool is_list_separator(UChar32 c) { return c == U',' || c == U'、' || c == U'，'; }
+bool is_list_separator(UChar32 c) {
+    return c == U',' || c == U'、' || c == U'，';
+}
 
 }  // namespace
 
@@ -107,7 +109,8 @@ std::string nfc(std::string_view utf8) {
     if (is_ascii(utf8)) return std::string{utf8};
     UErrorCode status = U_ZERO_ERROR;
     if (is_valid_utf8(utf8) &&
-        nfc_normalizer()->isNormalizedUTF8(icu::StringPiece{utf8.data(), icu_length(utf8)}, status) &&
+        nfc_normalizer()->isNormalizedUTF8(icu::StringPiece{utf8.data(), icu_length(utf8)},
+                                           status) &&
         U_SUCCESS(status)) {
         return std::string{utf8};
     }

@@ -55,7 +55,9 @@ Reply todo(Context& ctx, std::string_view args) {
         const auto& token = lexed.tokens[index];
         if (token.kind == Token::Kind::mention) {
             const auto member = find_member(ctx, token.text);
-            if (!member) return mistake(ctx, tr(ctx.lang, Msg::member_not_found, token.text), Msg::usage_todo);
+            if (!member)
+                return mistake(ctx, tr(ctx.lang, Msg::member_not_found, token.text),
+                               Msg::usage_todo);
             follow_up.assignee_id = member->id;
             continue;
         }
@@ -63,10 +65,13 @@ Reply todo(Context& ctx, std::string_view args) {
             const auto key = text::lower(token.key);
             if (key == "lead" || key == "리드") {
                 follow_up.lead_id = parse_id(token.text);
-                if (!follow_up.lead_id) return mistake(ctx, tr(ctx.lang, Msg::bad_lead_id, token.text), Msg::usage_todo);
+                if (!follow_up.lead_id)
+                    return mistake(ctx, tr(ctx.lang, Msg::bad_lead_id, token.text),
+                                   Msg::usage_todo);
             } else {
                 const auto when = parse_when_text(token.text, ctx.today());
-                if (!when || !when->date) return mistake(ctx, tr(ctx.lang, Msg::bad_date, token.text), Msg::usage_todo);
+                if (!when || !when->date)
+                    return mistake(ctx, tr(ctx.lang, Msg::bad_date, token.text), Msg::usage_todo);
                 follow_up.due = std::chrono::sys_days{*when->date};
             }
             continue;
@@ -78,7 +83,8 @@ Reply todo(Context& ctx, std::string_view args) {
     auto trailing = split_trailing_due(words, ctx.today());
     if (trailing.due && !follow_up.due) follow_up.due = std::chrono::sys_days{*trailing.due};
     follow_up.text = text::trim(trailing.due ? trailing.text : words);
-    if (follow_up.text.empty()) return mistake(ctx, tr(ctx.lang, Msg::todo_needs_text), Msg::usage_todo);
+    if (follow_up.text.empty())
+        return mistake(ctx, tr(ctx.lang, Msg::todo_needs_text), Msg::usage_todo);
     if (follow_up.lead_id && !ctx.db.leads().get(ctx.workspace.id, *follow_up.lead_id)) {
         return mistake(ctx, tr(ctx.lang, Msg::lead_not_found, *follow_up.lead_id), Msg::usage_todo);
     }
@@ -99,8 +105,10 @@ Reply todo(Context& ctx, std::string_view args) {
             reply.lines.push_back(tr(ctx.lang, Msg::owner_part, who->display_name));
         }
     }
-    if (follow_up.lead_id) reply.lines.push_back(tr(ctx.lang, Msg::lead_link_line, *follow_up.lead_id));
-    reply.buttons.push_back({tr(ctx.lang, Msg::done_button), "/done " + std::to_string(follow_up.id)});
+    if (follow_up.lead_id)
+        reply.lines.push_back(tr(ctx.lang, Msg::lead_link_line, *follow_up.lead_id));
+    reply.buttons.push_back(
+        {tr(ctx.lang, Msg::done_button), "/done " + std::to_string(follow_up.id)});
     return reply;
 }
 
@@ -139,7 +147,8 @@ Reply todos(Context& ctx, std::string_view args) {
 
 Reply done(Context& ctx, std::string_view args) {
     const auto id = parse_id(std::string{args});
-    if (!id) return mistake(ctx, tr(ctx.lang, Msg::not_understood, text::trim(args)), Msg::usage_done);
+    if (!id)
+        return mistake(ctx, tr(ctx.lang, Msg::not_understood, text::trim(args)), Msg::usage_done);
     const auto item = ctx.db.follow_ups().get(ctx.workspace.id, *id);
     if (!item) return mistake(ctx, tr(ctx.lang, Msg::todo_not_found, *id), Msg::usage_done);
     Reply reply;

@@ -49,7 +49,9 @@ bool is_one_of(std::string_view s, const std::array<std::string_view, N>& option
     return std::find(options.begin(), options.end(), s) != options.end();
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 /// A run of 1..max_digits ASCII digits as a number.
 std::optional<int> to_int(std::string_view s, std::size_t max_digits) {

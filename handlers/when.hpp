@@ -12,7 +12,7 @@ namespace inmaek::handlers {
 struct When {
     std::optional<std::chrono::year_month_day> date;
     std::optional<std::chrono::minutes> time_of_day;  ///< minutes since local midnight
-    std::size_t words_used = 0;  ///< how many of the given words it consumed
+    std::size_t words_used = 0;                       ///< how many of the given words it consumed
 };
 
 /// Reads the longest date/time expression at the start of `words` (already split on

@@ -16,21 +16,21 @@ constexpr auto kSelectCompany = R"sql(
     SELECT id, workspace_id, name, name_key, industry, site, tier, note, created_by, created_at
     FROM companies WHERE workspace_id = :workspace_id AND id = :id)sql";
 
-// The company's own key wins over an alias of another company with the same key.
+// find_by_key runs two point queries instead of one UNION ALL ... ORDER BY rank: the own key
+// is one seek in UNIQUE (workspace_id, name_key), and the alias join (needed only when the own
+// key misses) one seek in UNIQUE (workspace_id, alias_key) plus a rowid lookup. The compound
+// query paid for a temp b-tree sorter and always ran the alias half. Same snapshot, same
+// answer: the company's own key wins over an alias of another company with the same key.
 constexpr auto kFindCompanyByKey = R"sql(
     SELECT id, workspace_id, name, name_key, industry, site, tier, note, created_by, created_at
-    FROM (
-        SELECT 0 AS rank, c.*
-        FROM companies c
-        WHERE c.workspace_id = :workspace_id AND c.name_key = :name_key
-        UNION ALL
-        SELECT 1 AS rank, c.*
-        FROM company_aliases a
-        JOIN companies c ON c.workspace_id = a.workspace_id AND c.id = a.company_id
-        WHERE a.workspace_id = :alias_workspace_id AND a.alias_key = :alias_key
-    ) AS found
-    ORDER BY rank
-    LIMIT 1)sql";
+    FROM companies WHERE workspace_id = :workspace_id AND name_key = :name_key)sql";
+
+constexpr auto kFindCompanyByAlias = R"sql(
+    SELECT c.id, c.workspace_id, c.name, c.name_key, c.industry, c.site, c.tier, c.note,
+           c.created_by, c.created_at
+    FROM company_aliases a
+    JOIN companies c ON c.workspace_id = a.workspace_id AND c.id = a.company_id
+    WHERE a.workspace_id = :workspace_id AND a.alias_key = :alias_key)sql";
 
 constexpr auto kInsertAlias = R"sql(
     INSERT INTO company_aliases (workspace_id, company_id, alias, alias_key)
@@ -122,19 +122,22 @@ std::optional<Company> SqlCompanyRepository::get(Id workspace_id, Id company_id)
 }
 
 std::optional<Company> SqlCompanyRepository::find_by_key(Id workspace_id, std::string_view key) {
-    auto& statement = find_by_key_.get(session_, kFindCompanyByKey, [&](soci::statement& st) {
-        st.exchange(soci::use(workspace_id_));
-        st.exchange(soci::use(key_));
+    const auto bind = [&](soci::statement& st) {
         st.exchange(soci::use(workspace_id_));
         st.exchange(soci::use(key_));
         row_.bind(st);
-    });
+    };
+    auto& own = find_by_key_.get(session_, kFindCompanyByKey, bind);
     workspace_id_ = workspace_id;
     key_.assign(key);
-    if (!guarded(find_by_key_, [&] { return run_single(statement); })) {
-        return std::nullopt;
+    if (guarded(find_by_key_, [&] { return run_single(own); })) {
+        return row_.to_record();
     }
-    return row_.to_record();
+    auto& alias = find_by_alias_.get(session_, kFindCompanyByAlias, bind);
+    if (guarded(find_by_alias_, [&] { return run_single(alias); })) {
+        return row_.to_record();
+    }
+    return std::nullopt;
 }
 
 void SqlCompanyRepository::add_alias(Id workspace_id, Id company_id, std::string_view alias,

@@ -15,21 +15,27 @@ constexpr auto kSelectContact = R"sql(
            created_at
     FROM contacts WHERE workspace_id = :workspace_id AND id = :id)sql";
 
-// Own name before alias; among namesakes the oldest contact.
+// find_by_key runs two point queries instead of one UNION ALL ... ORDER BY rank, id (see
+// sql_company_repository.cpp): own name before alias, and among namesakes the oldest contact.
+// The own-key query reads contacts_workspace_key (workspace_id, name_key), whose entries are
+// in rowid order per key, so ORDER BY id LIMIT 1 needs no sorter. Alias keys are unique per
+// contact only, so the alias query still sorts its (rare, few) matches by contact id; its
+// CROSS JOIN pins the loop order, else SQLite walks every contact of the workspace in id order
+// to skip that sort.
 constexpr auto kFindContactByKey = R"sql(
     SELECT id, workspace_id, name, name_key, company_id, title, email, phone, created_by,
            created_at
-    FROM (
-        SELECT 0 AS rank, c.*
-        FROM contacts c
-        WHERE c.workspace_id = :workspace_id AND c.name_key = :name_key
-        UNION ALL
-        SELECT 1 AS rank, c.*
-        FROM contact_aliases a
-        JOIN contacts c ON c.workspace_id = a.workspace_id AND c.id = a.contact_id
-        WHERE a.workspace_id = :alias_workspace_id AND a.alias_key = :alias_key
-    ) AS found
-    ORDER BY rank, id
+    FROM contacts WHERE workspace_id = :workspace_id AND name_key = :name_key
+    ORDER BY id
+    LIMIT 1)sql";
+
+constexpr auto kFindContactByAlias = R"sql(
+    SELECT c.id, c.workspace_id, c.name, c.name_key, c.company_id, c.title, c.email, c.phone,
+           c.created_by, c.created_at
+    FROM contact_aliases a
+    CROSS JOIN contacts c ON c.workspace_id = a.workspace_id AND c.id = a.contact_id
+    WHERE a.workspace_id = :workspace_id AND a.alias_key = :alias_key
+    ORDER BY c.id
     LIMIT 1)sql";
 
 constexpr auto kInsertAlias = R"sql(
@@ -117,19 +123,22 @@ std::optional<Contact> SqlContactRepository::get(Id workspace_id, Id contact_id)
 }
 
 std::optional<Contact> SqlContactRepository::find_by_key(Id workspace_id, std::string_view key) {
-    auto& statement = find_by_key_.get(session_, kFindContactByKey, [&](soci::statement& st) {
-        st.exchange(soci::use(workspace_id_));
-        st.exchange(soci::use(key_));
+    const auto bind = [&](soci::statement& st) {
         st.exchange(soci::use(workspace_id_));
         st.exchange(soci::use(key_));
         row_.bind(st);
-    });
+    };
+    auto& own = find_by_key_.get(session_, kFindContactByKey, bind);
     workspace_id_ = workspace_id;
     key_.assign(key);
-    if (!guarded(find_by_key_, [&] { return run_single(statement); })) {
-        return std::nullopt;
+    if (guarded(find_by_key_, [&] { return run_single(own); })) {
+        return row_.to_record();
     }
-    return row_.to_record();
+    auto& alias = find_by_alias_.get(session_, kFindContactByAlias, bind);
+    if (guarded(find_by_alias_, [&] { return run_single(alias); })) {
+        return row_.to_record();
+    }
+    return std::nullopt;
 }
 
 void SqlContactRepository::add_alias(Id workspace_id, Id contact_id, std::string_view alias,

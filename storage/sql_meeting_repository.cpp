@@ -109,27 +109,27 @@ Meeting SqlMeetingRepository::create(const Meeting& meeting) {
     created_at_ = to_db(meeting.created_at);
     guarded(insert_, [&] { run_single(insert); });
 
-    // Each link table takes one bulk execution: SOCI binds the vectors row by row on one
-    // prepared statement. The composite foreign keys refuse ids of another workspace.
+    // One cached single-row INSERT per link, in the order written. SOCI's bulk path (vector
+    // binds, copied row by row into its own buffers) cost more than SQLite's work for the usual
+    // one to three links, and a multi-row VALUES list is no cheaper: SQLite compiles it as a
+    // SELECT, so it opens a statement journal and counts foreign-key violations instead of
+    // failing at once. The composite foreign keys refuse ids of another workspace.
     const auto insert_links = [&](CachedStatement& cached, const char* sql,
                                   const std::vector<Id>& ids) {
         if (ids.empty()) {
-            return;  // SOCI refuses empty bulk vectors
-        }
-        link_workspace_ids_.assign(ids.size(), workspace_id_);
-        link_meeting_ids_.assign(ids.size(), meeting_id_);
-        link_ids_.assign(ids.begin(), ids.end());
-        link_positions_.resize(ids.size());
-        for (std::size_t i = 0; i < ids.size(); ++i) {
-            link_positions_[i] = static_cast<int>(i);
+            return;
         }
         auto& statement = cached.get(session_, sql, [&](soci::statement& st) {
-            st.exchange(soci::use(link_workspace_ids_));
-            st.exchange(soci::use(link_meeting_ids_));
-            st.exchange(soci::use(link_ids_));
-            st.exchange(soci::use(link_positions_));
+            st.exchange(soci::use(workspace_id_));
+            st.exchange(soci::use(meeting_id_));
+            st.exchange(soci::use(link_id_));
+            st.exchange(soci::use(link_position_));
         });
-        guarded(cached, [&] { run(statement); });
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            link_id_ = ids[i];
+            link_position_ = static_cast<int>(i);
+            guarded(cached, [&] { run(statement); });
+        }
     };
     insert_links(insert_companies_, kInsertMeetingCompany, meeting.company_ids);
     insert_links(insert_contacts_, kInsertMeetingContact, meeting.contact_ids);

@@ -199,7 +199,9 @@ private:
     soci::session& session_;
 
     CachedStatement get_;
+    // find_by_key: the own key first, the alias join only when that misses.
     CachedStatement find_by_key_;
+    CachedStatement find_by_alias_;
     Int workspace_id_ = 0;
     Int company_id_ = 0;
     std::string key_;
@@ -223,7 +225,9 @@ private:
     soci::session& session_;
 
     CachedStatement get_;
+    // find_by_key: the own key first, the alias join only when that misses.
     CachedStatement find_by_key_;
+    CachedStatement find_by_alias_;
     Int workspace_id_ = 0;
     Int contact_id_ = 0;
     std::string key_;
@@ -248,7 +252,7 @@ private:
 
     soci::session& session_;
 
-    // The /meet hot path: one insert for the meeting, one bulk insert per link table.
+    // The /meet hot path: one insert for the meeting, one single-row insert per link.
     CachedStatement insert_;
     CachedStatement insert_companies_;
     CachedStatement insert_contacts_;
@@ -261,16 +265,13 @@ private:
     Nullable<Int> created_by_;
     Int created_at_ = 0;
     Int meeting_id_ = 0;
-    std::vector<Int> link_workspace_ids_;
-    std::vector<Int> link_meeting_ids_;
-    std::vector<Int> link_ids_;
-    std::vector<int> link_positions_;
+    int link_position_ = 0;
 
     CachedStatement get_;
     CachedStatement company_links_;
     CachedStatement contact_links_;
     MeetingRow row_;
-    Int link_id_ = 0;
+    Int link_id_ = 0;  ///< bound as use by the link inserts, as into by the link loads
 };
 
 class SqlLeadRepository final : public LeadRepository {

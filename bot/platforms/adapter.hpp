@@ -18,7 +18,8 @@ using Response = http::response<http::string_body>;
 struct Parsed {
     enum class Kind {
         message,      ///< a message for the chat language
-        acknowledge,  ///< a valid event that is not for us (edits, joins, stickers): 200, nothing stored
+        acknowledge,  ///< a valid event that is not for us (edits, joins, stickers): 200, nothing
+                      ///< stored
         bad_request,  ///< malformed: 400 with `error`
     };
     Kind kind = Kind::bad_request;

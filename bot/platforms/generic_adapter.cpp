@@ -45,7 +45,8 @@ bool GenericAdapter::verify(const Request& request) const {
     if (timestamp == request.end() || signature == request.end()) return false;
     const auto ts_text = timestamp->value();
     std::int64_t seconds = 0;
-    const auto [end, error] = std::from_chars(ts_text.data(), ts_text.data() + ts_text.size(), seconds);
+    const auto [end, error] =
+        std::from_chars(ts_text.data(), ts_text.data() + ts_text.size(), seconds);
     if (error != std::errc{} || end != ts_text.data() + ts_text.size()) return false;
     const auto skew = options_.clock().time_since_epoch().count() - seconds;
     if (skew > options_.tolerance.count() || -skew > options_.tolerance.count()) return false;

@@ -12,9 +12,9 @@ namespace inmaek::bot::platforms {
 std::string hmac_sha256(std::string_view key, std::string_view data) {
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
     unsigned int length = 0;
-    const auto* result =
-        HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-             reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest.data(), &length);
+    const auto* result = HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+                              reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+                              digest.data(), &length);
     if (result == nullptr) throw std::runtime_error("HMAC-SHA256 failed");
     return {reinterpret_cast<const char*>(digest.data()), length};
 }

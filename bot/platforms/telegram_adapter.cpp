@@ -88,8 +88,8 @@ Parsed TelegramAdapter::parse(const Request& request) const {
         message.chat_title = chat.value("title", std::string{});
         message.sender = sender_of(callback->value("from", nlohmann::json::object()));
         message.text = handlers::text::nfc(data);
-        message.received_at = std::chrono::sys_seconds{
-            std::chrono::seconds{origin.value("date", std::int64_t{0})}};
+        message.received_at =
+            std::chrono::sys_seconds{std::chrono::seconds{origin.value("date", std::int64_t{0})}};
         parsed.kind = Parsed::Kind::message;
         parsed.reply_target = message.chat_id;
         return parsed;
@@ -147,7 +147,8 @@ std::string TelegramAdapter::to_html(const handlers::Reply& reply) {
 Response TelegramAdapter::render(const Parsed& parsed, const handlers::Reply& reply,
                                  unsigned version, bool keep_alive) const {
     if (reply.empty()) return acknowledge(version, keep_alive);
-    nlohmann::json call{{"method", "sendMessage"}, {"text", to_html(reply)}, {"parse_mode", "HTML"}};
+    nlohmann::json call{
+        {"method", "sendMessage"}, {"text", to_html(reply)}, {"parse_mode", "HTML"}};
     try {
         call["chat_id"] = std::stoll(parsed.reply_target);
     } catch (const std::exception&) {
@@ -163,7 +164,8 @@ Response TelegramAdapter::render(const Parsed& parsed, const handlers::Reply& re
             if (button.command.size() > kCallbackDataLimit) continue;
             row.push_back({{"text", button.label}, {"callback_data", button.command}});
         }
-        if (!row.empty()) call["reply_markup"] = {{"inline_keyboard", nlohmann::json::array({row})}};
+        if (!row.empty())
+            call["reply_markup"] = {{"inline_keyboard", nlohmann::json::array({row})}};
     }
     return json_response(http::status::ok, call.dump(), version, keep_alive);
 }

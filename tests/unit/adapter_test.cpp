@@ -91,11 +91,12 @@ TEST(TelegramAdapter, ComposesDecomposedHangul) {
 
 TEST(TelegramAdapter, AcknowledgesUpdatesThatAreNotMessages) {
     const TelegramAdapter adapter{TelegramOptions{}};
-    for (const auto* body :
-         {R"({"update_id":5,"edited_message":{"message_id":1,"chat":{"id":1},"text":"x"}})",
-          R"({"update_id":6,"channel_post":{"message_id":1,"chat":{"id":-100},"text":"/meet x"}})",
-          R"({"update_id":7,"my_chat_member":{"chat":{"id":1}}})",
-          R"({"update_id":8,"message":{"message_id":2,"from":{"id":1},"chat":{"id":1},"sticker":{}}})"}) {
+    for (
+        const auto* body :
+        {R"({"update_id":5,"edited_message":{"message_id":1,"chat":{"id":1},"text":"x"}})",
+         R"({"update_id":6,"channel_post":{"message_id":1,"chat":{"id":-100},"text":"/meet x"}})",
+         R"({"update_id":7,"my_chat_member":{"chat":{"id":1}}})",
+         R"({"update_id":8,"message":{"message_id":2,"from":{"id":1},"chat":{"id":1},"sticker":{}}})"}) {
         SCOPED_TRACE(body);
         EXPECT_EQ(adapter.parse(telegram_request(body)).kind, Parsed::Kind::acknowledge);
     }
@@ -103,9 +104,9 @@ TEST(TelegramAdapter, AcknowledgesUpdatesThatAreNotMessages) {
 
 TEST(TelegramAdapter, RejectsMalformedBodies) {
     const TelegramAdapter adapter{TelegramOptions{}};
-    for (const std::string body : {std::string{"{"}, std::string{"[]"}, std::string{"null"},
-                                   std::string{R"({"message":{}})"},
-                                   std::string{R"({"update_id":"12"})"}, std::string{}}) {
+    for (const std::string body :
+         {std::string{"{"}, std::string{"[]"}, std::string{"null"},
+          std::string{R"({"message":{}})"}, std::string{R"({"update_id":"12"})"}, std::string{}}) {
         SCOPED_TRACE(body);
         EXPECT_EQ(adapter.parse(telegram_request(body)).kind, Parsed::Kind::bad_request);
     }
@@ -152,7 +153,8 @@ TEST(TelegramAdapter, RendersTheReplyAsASendMessageCallInHtml) {
 TEST(TelegramAdapter, KeepsLongRepliesWithinTheMessageLimit) {
     inmaek::handlers::Reply reply;
     reply.title = "list";
-    for (int i = 0; i < 600; ++i) reply.lines.push_back("#" + std::to_string(i) + " 카카오 회의 기록");
+    for (int i = 0; i < 600; ++i)
+        reply.lines.push_back("#" + std::to_string(i) + " 카카오 회의 기록");
     const auto html = TelegramAdapter::to_html(reply);
     EXPECT_LE(inmaek::handlers::text::length(html), 4096U);
 }
@@ -172,8 +174,9 @@ constexpr auto kGenericBody =
 constexpr std::int64_t kNow = 1738627200;
 
 GenericAdapter generic_adapter() {
-    return GenericAdapter{GenericOptions{"generic-secret", std::chrono::seconds{300},
-                                         [] { return std::chrono::sys_seconds{std::chrono::seconds{kNow}}; }}};
+    return GenericAdapter{
+        GenericOptions{"generic-secret", std::chrono::seconds{300},
+                       [] { return std::chrono::sys_seconds{std::chrono::seconds{kNow}}; }}};
 }
 
 Request generic_request(std::string body, std::optional<std::string> timestamp,
@@ -197,8 +200,8 @@ TEST(GenericAdapter, SignsWithHmacSha256OverVersionTimestampAndBody) {
 TEST(GenericAdapter, AcceptsAValidSignature) {
     const auto adapter = generic_adapter();
     const auto ts = std::to_string(kNow - 10);
-    EXPECT_TRUE(adapter.verify(
-        generic_request(kGenericBody, ts, GenericAdapter::sign("generic-secret", ts, kGenericBody))));
+    EXPECT_TRUE(adapter.verify(generic_request(
+        kGenericBody, ts, GenericAdapter::sign("generic-secret", ts, kGenericBody))));
 }
 
 TEST(GenericAdapter, RejectsEveryTamperedOrMissingPart) {
@@ -223,8 +226,8 @@ TEST(GenericAdapter, RejectsTimestampsOutsideTheWindowInBothDirections) {
     const auto adapter = generic_adapter();
     for (const auto offset : {-301, 301}) {
         const auto ts = std::to_string(kNow + offset);
-        EXPECT_FALSE(adapter.verify(
-            generic_request(kGenericBody, ts, GenericAdapter::sign("generic-secret", ts, kGenericBody))))
+        EXPECT_FALSE(adapter.verify(generic_request(
+            kGenericBody, ts, GenericAdapter::sign("generic-secret", ts, kGenericBody))))
             << offset;
     }
 }
@@ -232,14 +235,18 @@ TEST(GenericAdapter, RejectsTimestampsOutsideTheWindowInBothDirections) {
 TEST(GenericAdapter, RefusesEverythingWhenNoSecretIsConfigured) {
     const GenericAdapter adapter{GenericOptions{}};
     const auto ts = std::to_string(kNow);
-    EXPECT_FALSE(adapter.verify(generic_request(kGenericBody, ts, GenericAdapter::sign("", ts, kGenericBody))));
+    EXPECT_FALSE(adapter.verify(
+        generic_request(kGenericBody, ts, GenericAdapter::sign("", ts, kGenericBody))));
 }
 
 TEST(GenericAdapter, RequiresEventChatUserAndText) {
     const auto adapter = generic_adapter();
     EXPECT_EQ(adapter.parse(generic_request(kGenericBody, {}, {})).kind, Parsed::Kind::message);
-    EXPECT_EQ(adapter.parse(generic_request(R"({"chat_id":"c","user":{"id":"u"},"text":"/help"})", {}, {})).kind,
-              Parsed::Kind::bad_request);
+    EXPECT_EQ(
+        adapter
+            .parse(generic_request(R"({"chat_id":"c","user":{"id":"u"},"text":"/help"})", {}, {}))
+            .kind,
+        Parsed::Kind::bad_request);
     EXPECT_EQ(adapter.parse(generic_request("not json", {}, {})).kind, Parsed::Kind::bad_request);
 }
 
@@ -254,9 +261,12 @@ TEST(Signature, ComparesInConstantTimeButChecksLengthFirst) {
 TEST(Signature, MatchesTheSlackDocumentationVector) {
     // platforms.md §9 S1: HMAC-SHA256 must agree with Slack's published example.
     const std::string body =
-        "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&"
-        "channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&"
-        "response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&"
+        "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id="
+        "G8PSS9T3V&"
+        "channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&"
+        "text=&"
+        "response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%"
+        "2F96rGlfmibIGlgcZRskXaIFfN&"
         "trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c";
     EXPECT_EQ(inmaek::bot::platforms::to_hex(inmaek::bot::platforms::hmac_sha256(
                   "8f742231b10e8888abcd99yyyzzz85a5", "v0:1531420618:" + body)),

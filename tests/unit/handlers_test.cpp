@@ -89,9 +89,11 @@ protected:
 };
 
 TEST_F(ChatLanguage, KoreanOneLineMeetingIsStoredWithNewCompaniesAndPeople) {
-    const auto reply = say("/회의 오늘 11시 @카카오 @OpenAI 참석: 샘 알트먼, 케빈 와일 : 카카오톡×ChatGPT 연동 논의");
+    const auto reply = say(
+        "/회의 오늘 11시 @카카오 @OpenAI 참석: 샘 알트먼, 케빈 와일 : 카카오톡×ChatGPT 연동 논의");
     EXPECT_EQ(reply.kind, Reply::Kind::ok) << all(reply);
-    EXPECT_EQ(reply.title, "✅ 회의 #1 · 2025-02-04 11:00 KST · 카카오, OpenAI · 샘 알트먼, 케빈 와일");
+    EXPECT_EQ(reply.title,
+              "✅ 회의 #1 · 2025-02-04 11:00 KST · 카카오, OpenAI · 샘 알트먼, 케빈 와일");
     const auto text = all(reply);
     EXPECT_NE(text.find("내용: 카카오톡×ChatGPT 연동 논의"), std::string::npos) << text;
     EXPECT_NE(text.find("새 회사: 카카오, OpenAI"), std::string::npos) << text;
@@ -101,19 +103,25 @@ TEST_F(ChatLanguage, KoreanOneLineMeetingIsStoredWithNewCompaniesAndPeople) {
 }
 
 TEST_F(ChatLanguage, EnglishMeetingWithPlaceAndPeople) {
-    const auto reply = say("/meet 2025-02-04 14:00 @Naver @\"LG AI Research\" with Sam Altman at \"The Plaza Hotel\" : Builder Lab", "en");
+    const auto reply =
+        say("/meet 2025-02-04 14:00 @Naver @\"LG AI Research\" with Sam Altman at \"The Plaza "
+            "Hotel\" : Builder Lab",
+            "en");
     EXPECT_EQ(reply.kind, Reply::Kind::ok) << all(reply);
-    EXPECT_EQ(reply.title, "✅ Meeting #1 · 2025-02-04 14:00 KST · Naver, LG AI Research · Sam Altman");
+    EXPECT_EQ(reply.title,
+              "✅ Meeting #1 · 2025-02-04 14:00 KST · Naver, LG AI Research · Sam Altman");
     EXPECT_NE(all(reply).find("Place: The Plaza Hotel"), std::string::npos) << all(reply);
     EXPECT_NE(all(reply).find("Notes: Builder Lab"), std::string::npos);
 }
 
 TEST_F(ChatLanguage, BlockFormMeetingWithFollowUpDue) {
-    const auto reply = say(
-        "/회의 2025-02-04 11:00\n회사: 카카오, OpenAI\n참석: 샘 알트먼, 케빈 와일\n장소: 카카오 미디어데이\n"
-        "내용: 카카오톡 × ChatGPT 연동 논의\n후속: MOU 초안 송부 2/11까지");
+    const auto reply =
+        say("/회의 2025-02-04 11:00\n회사: 카카오, OpenAI\n참석: 샘 알트먼, 케빈 와일\n장소: "
+            "카카오 미디어데이\n"
+            "내용: 카카오톡 × ChatGPT 연동 논의\n후속: MOU 초안 송부 2/11까지");
     ASSERT_EQ(reply.kind, Reply::Kind::ok) << all(reply);
-    EXPECT_EQ(reply.title, "✅ 회의 #1 · 2025-02-04 11:00 KST · 카카오, OpenAI · 샘 알트먼, 케빈 와일");
+    EXPECT_EQ(reply.title,
+              "✅ 회의 #1 · 2025-02-04 11:00 KST · 카카오, OpenAI · 샘 알트먼, 케빈 와일");
     const auto text = all(reply);
     EXPECT_NE(text.find("장소: 카카오 미디어데이"), std::string::npos) << text;
     EXPECT_NE(text.find("후속 #1: MOU 초안 송부 (2025-02-11까지)"), std::string::npos) << text;
@@ -170,7 +178,8 @@ TEST_F(ChatLanguage, RedeliveredEventReturnsTheStoredReplyAndChangesNothing) {
 }
 
 TEST_F(ChatLanguage, LeadMovesThroughStagesWithHistory) {
-    const auto added = say("/리드 add \"KakaoTalk × ChatGPT 연동\" @카카오 @OpenAI 단계:미팅 금액:50억 마감:3/31");
+    const auto added =
+        say("/리드 add \"KakaoTalk × ChatGPT 연동\" @카카오 @OpenAI 단계:미팅 금액:50억 마감:3/31");
     ASSERT_EQ(added.kind, Reply::Kind::ok) << all(added);
     EXPECT_EQ(added.title, "✅ 리드 #1 · KakaoTalk × ChatGPT 연동");
     EXPECT_NE(all(added).find("미팅 · 50억원"), std::string::npos) << all(added);
@@ -205,7 +214,9 @@ TEST_F(ChatLanguage, FollowUpsAreListedAndDoneOnce) {
 }
 
 TEST_F(ChatLanguage, ContactsBelongToTheirCompany) {
-    const auto reply = say("/contact add \"Sam Altman\" @OpenAI title:CEO email:sam@openai.com alias:\"샘 알트먼\"", "en");
+    const auto reply = say(
+        "/contact add \"Sam Altman\" @OpenAI title:CEO email:sam@openai.com alias:\"샘 알트먼\"",
+        "en");
     ASSERT_EQ(reply.kind, Reply::Kind::ok) << all(reply);
     EXPECT_EQ(reply.title, "✅ Contact #1 · Sam Altman · OpenAI · CEO");
     EXPECT_NE(all(reply).find("New company: OpenAI"), std::string::npos);

@@ -12,8 +12,12 @@ using inmaek::handlers::format_money;
 using inmaek::handlers::minor_digits;
 using inmaek::handlers::parse_money;
 
-Amount krw(std::int64_t won) { return Amount{won, "KRW"}; }
-Amount usd(std::int64_t cents) { return Amount{cents, "USD"}; }
+Amount krw(std::int64_t won) {
+    return Amount{won, "KRW"};
+}
+Amount usd(std::int64_t cents) {
+    return Amount{cents, "USD"};
+}
 
 TEST(Money, ReadsEokWithCheonManRemainder) {
     EXPECT_EQ(parse_money("1억 5천만원"), krw(150'000'000));
@@ -62,7 +66,9 @@ TEST(Money, ReadsEuroAndYen) {
     EXPECT_EQ(parse_money("JPY 1.5M"), (Amount{1'500'000, "JPY"}));
 }
 
-TEST(Money, ReadsFullWidthInput) { EXPECT_EQ(parse_money("５억"), krw(500'000'000)); }
+TEST(Money, ReadsFullWidthInput) {
+    EXPECT_EQ(parse_money("５억"), krw(500'000'000));
+}
 
 TEST(Money, RefusesNegativeAmounts) {
     EXPECT_FALSE(parse_money("-5억"));

@@ -87,16 +87,11 @@ const std::vector<std::string_view> kTableKeys{"stage", "단계", "value", "금�
 
 std::string token_kind(h::Token::Kind kind) {
     switch (kind) {
-        case h::Token::Kind::word:
-            return "word";
-        case h::Token::Kind::quoted:
-            return "quoted";
-        case h::Token::Kind::mention:
-            return "mention";
-        case h::Token::Kind::option:
-            return "option";
-        case h::Token::Kind::colon:
-            return "colon";
+        case h::Token::Kind::word: return "word";
+        case h::Token::Kind::quoted: return "quoted";
+        case h::Token::Kind::mention: return "mention";
+        case h::Token::Kind::option: return "option";
+        case h::Token::Kind::colon: return "colon";
     }
     return "?";
 }
@@ -148,10 +143,8 @@ std::string render(const ParseCase& c) {
             }
             return out;
         }
-        case Parser::nfc:
-            return inmaek::handlers::text::nfc(input);
-        case Parser::fold:
-            return inmaek::handlers::text::fold_key(input);
+        case Parser::nfc: return inmaek::handlers::text::nfc(input);
+        case Parser::fold: return inmaek::handlers::text::fold_key(input);
     }
     return "?";
 }

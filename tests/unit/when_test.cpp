@@ -32,7 +32,9 @@ std::string iso(const std::optional<chr::year_month_day>& date) {
     return buffer;
 }
 
-long minutes(const When& when) { return when.time_of_day ? when.time_of_day->count() : -1; }
+long minutes(const When& when) {
+    return when.time_of_day ? when.time_of_day->count() : -1;
+}
 
 When read(std::vector<std::string> words, chr::year_month_day today = kToday) {
     return parse_when(words, today);
@@ -134,7 +136,9 @@ TEST(When, EnglishIsCaseInsensitive) {
     EXPECT_EQ(iso(read({"NEXT", "TUE"}).date), "2025-02-11");
 }
 
-TEST(When, ReadsFullWidthDigits) { EXPECT_EQ(minutes(read({"１１：００"})), 11 * 60); }
+TEST(When, ReadsFullWidthDigits) {
+    EXPECT_EQ(minutes(read({"１１：００"})), 11 * 60);
+}
 
 TEST(When, CombinesDateAndTimeInEitherOrder) {
     const When korean = read({"내일", "오후", "3시", "@카카오"});
