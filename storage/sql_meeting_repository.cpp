@@ -1,22 +1,28 @@
 #include "storage/sql_repositories.hpp"
 
+#include <algorithm>
+#include <string>
+
 namespace inmaek::storage::sql {
 namespace {
 
+// No RETURNING: SQLite runs RETURNING like a trigger, which makes even a one-row INSERT open
+// a statement journal (a copy of every page it touches); the new id is the connection's last
+// insert rowid instead (meetings.id is the INTEGER PRIMARY KEY).
 constexpr auto kInsertMeeting = R"sql(
     INSERT INTO meetings (workspace_id, starts_at, has_time, place, notes, lead_id, created_by,
                           created_at)
     VALUES (:workspace_id, :starts_at, :has_time, :place, :notes, :lead_id, :created_by,
-            :created_at)
-    RETURNING id)sql";
+            :created_at))sql";
 
-constexpr auto kInsertMeetingCompany = R"sql(
-    INSERT INTO meeting_companies (workspace_id, meeting_id, company_id, position)
-    VALUES (:workspace_id, :meeting_id, :company_id, :position))sql";
+// The link inserts are built per arity (see link_insert_sql): up to kMaxLinksPerInsert rows
+// "(:workspace_id, :meeting_id, :id<i>, <i>)" after this head. SQLite gives a name used twice
+// one parameter, so the statement binds workspace, meeting, then one id per row.
+constexpr auto kInsertMeetingCompanies = R"sql(
+    INSERT INTO meeting_companies (workspace_id, meeting_id, company_id, position) VALUES )sql";
 
-constexpr auto kInsertMeetingContact = R"sql(
-    INSERT INTO meeting_contacts (workspace_id, meeting_id, contact_id, position)
-    VALUES (:workspace_id, :meeting_id, :contact_id, :position))sql";
+constexpr auto kInsertMeetingContacts = R"sql(
+    INSERT INTO meeting_contacts (workspace_id, meeting_id, contact_id, position) VALUES )sql";
 
 constexpr auto kSelectMeeting = R"sql(
     SELECT id, workspace_id, starts_at, has_time, place, notes, lead_id, created_by, created_at
@@ -61,6 +67,17 @@ constexpr auto kMeetingsForLead = R"sql(
 constexpr auto kCountMeetings = R"sql(
     SELECT count(*) FROM meetings WHERE workspace_id = :workspace_id)sql";
 
+/// head followed by rows "(:workspace_id, :meeting_id, :id<i>, <i + first>)", i < rows.
+std::string link_insert_sql(const char* head, std::size_t rows, std::size_t first) {
+    std::string sql = head;
+    for (std::size_t i = 0; i < rows; ++i) {
+        sql += i == 0 ? "" : ", ";
+        sql += "(:workspace_id, :meeting_id, :id" + std::to_string(i) + ", " +
+               std::to_string(first + i) + ")";
+    }
+    return sql;
+}
+
 }  // namespace
 
 void MeetingRow::bind(soci::statement& statement) {
@@ -97,7 +114,6 @@ Meeting SqlMeetingRepository::create(const Meeting& meeting) {
         lead_id_.bind_use(st);
         created_by_.bind_use(st);
         st.exchange(soci::use(created_at_));
-        st.exchange(soci::into(meeting_id_));
     });
     workspace_id_ = meeting.workspace_id;
     starts_at_ = to_db(meeting.starts_at);
@@ -107,32 +123,44 @@ Meeting SqlMeetingRepository::create(const Meeting& meeting) {
     set_id(lead_id_, meeting.lead_id);
     set_user(created_by_, meeting.created_by);
     created_at_ = to_db(meeting.created_at);
-    guarded(insert_, [&] { run_single(insert); });
+    guarded(insert_, [&] { run(insert); });
+    meeting_id_ = last_insert_rowid(session_);
 
-    // One cached single-row INSERT per link, in the order written. SOCI's bulk path (vector
-    // binds, copied row by row into its own buffers) cost more than SQLite's work for the usual
-    // one to three links, and a multi-row VALUES list is no cheaper: SQLite compiles it as a
-    // SELECT, so it opens a statement journal and counts foreign-key violations instead of
-    // failing at once. The composite foreign keys refuse ids of another workspace.
-    const auto insert_links = [&](CachedStatement& cached, const char* sql,
+    // One multi-row INSERT per link table, cached per number of links. SOCI's bulk path
+    // (vector binds, copied row by row into its own buffers, one execution per row) cost more
+    // than SQLite's work for the usual one to three links. Positions are literals: the
+    // cached statements start at position 0, and links beyond kMaxLinksPerInsert go in
+    // uncached statements that continue the positions. The composite foreign keys refuse ids
+    // of another workspace (checked at the end of the statement, which then undoes its rows).
+    const auto insert_links = [&](LinkInserts& cached, const char* head,
                                   const std::vector<Id>& ids) {
-        if (ids.empty()) {
-            return;
-        }
-        auto& statement = cached.get(session_, sql, [&](soci::statement& st) {
-            st.exchange(soci::use(workspace_id_));
-            st.exchange(soci::use(meeting_id_));
-            st.exchange(soci::use(link_id_));
-            st.exchange(soci::use(link_position_));
-        });
-        for (std::size_t i = 0; i < ids.size(); ++i) {
-            link_id_ = ids[i];
-            link_position_ = static_cast<int>(i);
-            guarded(cached, [&] { run(statement); });
+        for (std::size_t first = 0; first < ids.size(); first += kMaxLinksPerInsert) {
+            const std::size_t rows = std::min(ids.size() - first, kMaxLinksPerInsert);
+            for (std::size_t i = 0; i < rows; ++i) {
+                link_ids_[i] = ids[first + i];
+            }
+            const auto bind = [&](soci::statement& st) {
+                st.exchange(soci::use(workspace_id_));
+                st.exchange(soci::use(meeting_id_));
+                for (std::size_t i = 0; i < rows; ++i) {
+                    st.exchange(soci::use(link_ids_[i]));
+                }
+            };
+            if (first == 0) {
+                CachedStatement& statement = cached[rows - 1];
+                const std::string sql =
+                    statement.prepared() ? std::string() : link_insert_sql(head, rows, 0);
+                auto& insert_rows = statement.get(session_, sql.c_str(), bind);
+                guarded(statement, [&] { run(insert_rows); });
+            } else {
+                // More links than any chat command writes: not worth a cache slot.
+                auto insert_rows = prepare(session_, link_insert_sql(head, rows, first), bind);
+                run(insert_rows);
+            }
         }
     };
-    insert_links(insert_companies_, kInsertMeetingCompany, meeting.company_ids);
-    insert_links(insert_contacts_, kInsertMeetingContact, meeting.contact_ids);
+    insert_links(insert_companies_, kInsertMeetingCompanies, meeting.company_ids);
+    insert_links(insert_contacts_, kInsertMeetingContacts, meeting.contact_ids);
 
     Meeting created = meeting;
     created.id = meeting_id_;

@@ -8,6 +8,8 @@
 
 #include <soci/soci.h>
 
+#include <array>
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -252,10 +254,14 @@ private:
 
     soci::session& session_;
 
-    // The /meet hot path: one insert for the meeting, one single-row insert per link.
+    /// Rows per link insert statement; one statement is cached per arity up to this.
+    static constexpr std::size_t kMaxLinksPerInsert = 8;
+    using LinkInserts = std::array<CachedStatement, kMaxLinksPerInsert>;
+
+    // The /meet hot path: one insert for the meeting, one multi-row insert per link table.
     CachedStatement insert_;
-    CachedStatement insert_companies_;
-    CachedStatement insert_contacts_;
+    LinkInserts insert_companies_;
+    LinkInserts insert_contacts_;
     Int workspace_id_ = 0;
     Int starts_at_ = 0;
     int has_time_ = 0;
@@ -265,13 +271,13 @@ private:
     Nullable<Int> created_by_;
     Int created_at_ = 0;
     Int meeting_id_ = 0;
-    int link_position_ = 0;
+    std::array<Int, kMaxLinksPerInsert> link_ids_{};
 
     CachedStatement get_;
     CachedStatement company_links_;
     CachedStatement contact_links_;
     MeetingRow row_;
-    Int link_id_ = 0;  ///< bound as use by the link inserts, as into by the link loads
+    Int link_id_ = 0;
 };
 
 class SqlLeadRepository final : public LeadRepository {

@@ -8,6 +8,7 @@
 // and a cached statement that failed half-way is dropped and prepared again on next use.
 
 #include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
 
 #include <optional>
 #include <string>
@@ -39,12 +40,22 @@ public:
         }
         return *statement_;
     }
+    /// True once prepared; lets callers skip building SQL that get() would not read.
+    [[nodiscard]] bool prepared() const noexcept { return statement_.has_value(); }
     /// Forgets the statement, e.g. after an error left it on a row.
     void discard() noexcept { statement_.reset(); }
 
 private:
     std::optional<soci::statement> statement_;
 };
+
+/// The rowid of the last row the session inserted: the id of an `INTEGER PRIMARY KEY` table
+/// after a plain INSERT, without RETURNING's statement journal. Valid right after the INSERT
+/// only (inserts in between, also by triggers, replace it).
+inline long long last_insert_rowid(soci::session& session) {
+    auto* backend = static_cast<soci::sqlite3_session_backend*>(session.get_backend());
+    return sqlite_api::sqlite3_last_insert_rowid(backend->conn_);
+}
 
 /// Runs a statement without result rows (or whose rows are not wanted).
 inline void run(soci::statement& statement) {
