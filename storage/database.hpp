@@ -1,8 +1,8 @@
 #pragma once
 
 #include <cstddef>
-#include <functional>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -65,9 +65,10 @@ public:
         }
     }
 
-    /// Group commit: every job runs in one transaction under its own savepoint. A job that
-    /// throws is rolled back alone and its exception stored in failures[i] (failures must
-    /// have jobs.size() entries). Throws Unavailable if the transaction itself cannot commit.
+    /// Group commit: all jobs run in one transaction. A job that throws is rolled back alone
+    /// and its exception stored in failures[i] (failures must have jobs.size() entries): the
+    /// batch is then replayed with a savepoint per job, so jobs must be safe to run again.
+    /// Throws Unavailable if the transaction itself cannot commit.
     void transact_batch(std::span<const Job> jobs, std::span<std::exception_ptr> failures);
 
     /// True when a trivial query succeeds.
