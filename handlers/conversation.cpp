@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "handlers/catalog.hpp"
 #include "handlers/router.hpp"
 #include "handlers/text.hpp"
 
@@ -34,6 +35,14 @@ Outcome Conversation::handle(storage::UnitOfWork& db, const Message& message) co
     Outcome outcome;
     const auto line = split_command_line(message.text);
     // Ordinary chatter and commands meant for another bot in the same group are not ours.
+    if (!line && message.direct && !text::trim(message.text).empty()) {
+        // Someone talking to the bot directly without a command: point them to /help.
+        const auto lang =
+            text::lang_from_locale(message.sender.locale, default_lang(policy_.default_language));
+        outcome.reply.lang = lang;
+        outcome.reply.title = tr(lang, Msg::try_help);
+        return outcome;
+    }
     if (!line || (!line->bot.empty() && !policy_.bot_username.empty() &&
                   line->bot != policy_.bot_username)) {
         outcome.ignored = true;

@@ -31,6 +31,7 @@ struct Message {
     std::string text;                        ///< NFC-normalised by the adapter
     std::chrono::sys_seconds received_at{};  ///< when the platform says it was written
     std::string source_message_id;           ///< platform message id, for replies and audit
+    bool direct = false;  ///< a one-to-one chat with the bot: ordinary text gets a hint
 };
 
 }  // namespace inmaek::handlers

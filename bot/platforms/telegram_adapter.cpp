@@ -116,6 +116,7 @@ Parsed TelegramAdapter::parse(const Request& request) const {
         return parsed;
     }
     message.chat_title = handlers::text::nfc(chat->value("title", std::string{}));
+    message.direct = chat->value("type", std::string{}) == "private";
     message.sender = sender_of(*from);
     message.text = handlers::text::nfc(text->get<std::string>());
     message.source_message_id = id_text(body.value("message_id", nlohmann::json{}));

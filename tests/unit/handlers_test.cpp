@@ -262,6 +262,23 @@ TEST_F(ChatLanguage, HelpListsEveryCommandWithItsKoreanAliases) {
     EXPECT_NE(all(say("/help meet", "en")).find("Usage: /meet"), std::string::npos);
 }
 
+TEST_F(ChatLanguage, TextWithoutACommandInADirectChatGetsAHint) {
+    Message message;
+    message.platform = Platform::telegram;
+    message.event_key = "dm-1";
+    message.chat_id = "5012345678";
+    message.sender.id = "5012345678";
+    message.sender.locale = "en";
+    message.text = "hello?";
+    message.direct = true;
+    message.received_at = kMorning;
+    const auto outcome =
+        database_->transact([&](UnitOfWork& work) { return conversation_->handle(work, message); });
+    EXPECT_FALSE(outcome.ignored);
+    EXPECT_NE(outcome.reply.plain_text().find("/help"), std::string::npos);
+    EXPECT_EQ(companies(), 0U);
+}
+
 TEST_F(ChatLanguage, OrdinaryChatterAndOtherBotsCommandsAreIgnored) {
     EXPECT_TRUE(send("점심 뭐 먹지?").ignored);
     EXPECT_EQ(meetings(), 0);
