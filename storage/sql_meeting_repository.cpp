@@ -41,11 +41,14 @@ constexpr auto kSelectContactLinks = R"sql(
 // The row-value IN makes SQLite start from the link index and look meetings up by
 // (workspace_id, id); with "workspace_id = ? AND id IN (...)" it scans the whole workspace in
 // date order instead. It also collapses a company named twice in one meeting.
+// Latest meetings among the 50 most recently logged ones: a card stays a few index reads
+// however many meetings a company has had (schemas/0002).
 constexpr auto kMeetingsForCompany = R"sql(
     SELECT id, workspace_id, starts_at, has_time, place, notes, lead_id, created_by, created_at
     FROM meetings
     WHERE (workspace_id, id) IN (SELECT workspace_id, meeting_id FROM meeting_companies
-                                 WHERE workspace_id = :workspace_id AND company_id = :company_id)
+                                 WHERE workspace_id = :workspace_id AND company_id = :company_id
+                                 ORDER BY meeting_id DESC LIMIT 50)
     ORDER BY starts_at DESC, id DESC
     LIMIT :limit)sql";
 
@@ -53,7 +56,8 @@ constexpr auto kMeetingsForContact = R"sql(
     SELECT id, workspace_id, starts_at, has_time, place, notes, lead_id, created_by, created_at
     FROM meetings
     WHERE (workspace_id, id) IN (SELECT workspace_id, meeting_id FROM meeting_contacts
-                                 WHERE workspace_id = :workspace_id AND contact_id = :contact_id)
+                                 WHERE workspace_id = :workspace_id AND contact_id = :contact_id
+                                 ORDER BY meeting_id DESC LIMIT 50)
     ORDER BY starts_at DESC, id DESC
     LIMIT :limit)sql";
 

@@ -53,7 +53,7 @@ taskset -c 1 wrk -t1 -c"$CONNS" -d2s -s "$ROOT/tests/bench/scenario.lua" "http:/
 OUT=$(taskset -c 1 wrk -t1 -c"$CONNS" -d"${DURATION}s" --timeout 5s -s "$ROOT/tests/bench/scenario.lua" "http://127.0.0.1:$PORT/hooks/telegram")
 LINE=$(grep '^RESULT' <<<"$OUT")
 HWM_KB=$(stop_server)
-MEETINGS=$(sqlite3 "$WORK/bench.db" 'SELECT COUNT(*) FROM meetings' 2>/dev/null || echo "?")
+MEETINGS=$(sqlite3 -readonly "$WORK/bench.db" "SELECT COUNT(*) FROM meetings" 2>&1 || true)
 echo "$LINE"
 echo "peak_rss_mib=$(awk -v k="$HWM_KB" 'BEGIN{printf "%.1f", k/1024}') meetings_stored=$MEETINGS"
 
