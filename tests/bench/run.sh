@@ -39,10 +39,11 @@ post() {  # update_id text
     -d "{\"update_id\":$1,\"message\":{\"message_id\":$1,\"from\":{\"id\":1111111,\"first_name\":\"Ji-woo\",\"language_code\":\"ko\"},\"chat\":{\"id\":-1001234567890,\"title\":\"Partnerships\",\"type\":\"supergroup\"},\"date\":1738627200,\"text\":\"$2\"}}"
 }
 
-stop_server() {
-  local hwm; hwm=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
-  kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
-  echo "$hwm"
+stop_server() {  # sets HWM_KB to the server's peak resident memory
+  HWM_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
+  kill "$SERVER_PID"
+  for _ in $(seq 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+  SERVER_PID=""
 }
 
 echo "== mixed scenario: ${DURATION}s, $CONNS connections, server on CPU 0, wrk on CPU 1"
@@ -52,7 +53,7 @@ for i in 1 2 3 4; do post $((1 + i)) "/리드 add 리드$i @카카오 @OpenAI �
 taskset -c 1 wrk -t1 -c"$CONNS" -d2s -s "$ROOT/tests/bench/scenario.lua" "http://127.0.0.1:$PORT/hooks/telegram" >/dev/null
 OUT=$(taskset -c 1 wrk -t1 -c"$CONNS" -d"${DURATION}s" --timeout 5s -s "$ROOT/tests/bench/scenario.lua" "http://127.0.0.1:$PORT/hooks/telegram")
 LINE=$(grep '^RESULT' <<<"$OUT")
-HWM_KB=$(stop_server)
+stop_server
 MEETINGS=$(sqlite3 -readonly "$WORK/bench.db" "SELECT COUNT(*) FROM meetings" 2>&1 || true)
 echo "$LINE"
 echo "peak_rss_mib=$(awk -v k="$HWM_KB" 'BEGIN{printf "%.1f", k/1024}') meetings_stored=$MEETINGS"
@@ -61,5 +62,6 @@ if [ "${SKIP_COMPARE:-0}" != 1 ]; then
   echo "== side by side with the reference servers (reference compare)"
   start_server
   "$REFERENCE" compare "http://127.0.0.1:$PORT/hooks/telegram"
-  echo "inmaek peak_rss_mib=$(awk -v k="$(stop_server)" 'BEGIN{printf "%.1f", k/1024}')"
+  stop_server
+  echo "inmaek peak_rss_mib=$(awk -v k="$HWM_KB" 'BEGIN{printf "%.1f", k/1024}')"
 fi
