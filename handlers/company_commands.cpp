@@ -154,18 +154,15 @@ Reply company_card(Context& ctx, std::string_view args) {
 }
 
 Reply company(Context& ctx, std::string_view args) {
-    const auto trimmed = text::trim(args);
-    if (trimmed.empty())
+    const auto verb = split_verb(args);
+    if (verb.word.empty()) {
         return mistake(ctx, tr(ctx.lang, Msg::company_needs_name), Msg::usage_company);
-    const auto space = trimmed.find_first_of(" \t\n");
-    const auto verb = text::lower(trimmed.substr(0, space));
-    const auto rest =
-        space == std::string::npos ? std::string{} : text::trim(trimmed.substr(space));
-    if (verb == "add" || verb == "추가" || verb == "등록") return add_company(ctx, rest);
-    if (verb == "merge" || verb == "병합") {
+    }
+    if (verb.is_add()) return add_company(ctx, verb.rest);
+    if (verb.lower == "merge" || verb.lower == "병합") {
         return mistake(ctx, tr(ctx.lang, Msg::merge_not_available), Msg::usage_company);
     }
-    return company_card(ctx, trimmed);
+    return company_card(ctx, args);
 }
 
 Reply companies(Context& ctx, std::string_view args) {

@@ -168,15 +168,12 @@ Reply contact_card(Context& ctx, std::string_view args) {
 }
 
 Reply contact(Context& ctx, std::string_view args) {
-    const auto trimmed = text::trim(args);
-    if (trimmed.empty())
+    const auto verb = split_verb(args);
+    if (verb.word.empty()) {
         return mistake(ctx, tr(ctx.lang, Msg::contact_needs_name), Msg::usage_contact);
-    const auto space = trimmed.find_first_of(" \t\n");
-    const auto verb = text::lower(trimmed.substr(0, space));
-    if (verb == "add" || verb == "추가" || verb == "등록") {
-        return add_contact(ctx, space == std::string::npos ? "" : trimmed.substr(space));
     }
-    return contact_card(ctx, trimmed);
+    if (verb.is_add()) return add_contact(ctx, verb.rest);
+    return contact_card(ctx, args);
 }
 
 }  // namespace

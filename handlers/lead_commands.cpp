@@ -221,14 +221,13 @@ Reply change_lead(Context& ctx, storage::Lead before, std::string_view args) {
 }
 
 Reply lead(Context& ctx, std::string_view args) {
-    const auto trimmed = text::trim(args);
-    if (trimmed.empty()) return mistake(ctx, tr(ctx.lang, Msg::lead_needs_title), Msg::usage_lead);
-    const auto space = trimmed.find_first_of(" \t\n");
-    auto first = trimmed.substr(0, space);
-    const auto rest =
-        space == std::string::npos ? std::string{} : text::trim(trimmed.substr(space));
-    const auto verb = text::lower(first);
-    if (verb == "add" || verb == "추가" || verb == "등록") return add_lead(ctx, rest);
+    const auto verb = split_verb(args);
+    if (verb.word.empty()) {
+        return mistake(ctx, tr(ctx.lang, Msg::lead_needs_title), Msg::usage_lead);
+    }
+    if (verb.is_add()) return add_lead(ctx, verb.rest);
+    const auto& rest = verb.rest;
+    auto first = verb.word;
     if (first.starts_with('#')) first.erase(0, 1);
     storage::Id id = 0;
     try {

@@ -29,6 +29,20 @@ std::optional<CommandLine> split_command_line(std::string_view text) {
     return line;
 }
 
+bool Verb::is_add() const {
+    return lower == "add" || lower == "추가" || lower == "등록";
+}
+
+Verb split_verb(std::string_view args) {
+    const auto trimmed = text::trim(args);
+    const auto space = trimmed.find_first_of(" \t\r\n");
+    Verb verb;
+    verb.word = trimmed.substr(0, space);
+    verb.lower = text::lower(verb.word);
+    if (space != std::string::npos) verb.rest = text::trim(std::string_view{trimmed}.substr(space));
+    return verb;
+}
+
 void Router::add(Command command) {
     auto taken = [&](const std::string& name) { return find(name) != nullptr; };
     if (taken(command.name)) throw std::logic_error("command registered twice: " + command.name);

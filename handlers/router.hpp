@@ -29,6 +29,16 @@ struct CommandLine {
     std::string args;  ///< the rest, trimmed (may span several lines)
 };
 
+/// The first word of a command's arguments and the rest: "add Kakao alias:카카오".
+struct Verb {
+    std::string word;   ///< as written
+    std::string lower;  ///< case-folded, for comparison
+    std::string rest;   ///< trimmed
+    /// "add", "추가" or "등록".
+    [[nodiscard]] bool is_add() const;
+};
+Verb split_verb(std::string_view args);
+
 /// Splits text starting with '/' into a command line; nullopt for ordinary text.
 std::optional<CommandLine> split_command_line(std::string_view text);
 
