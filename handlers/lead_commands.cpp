@@ -201,7 +201,7 @@ Reply lead_card(Context& ctx, const storage::Lead& lead) {
     return reply;
 }
 
-Reply change_lead(Context& ctx, storage::Lead before, std::string_view args) {
+Reply change_lead(Context& ctx, const storage::Lead& before, std::string_view args) {
     const auto lexed = lex(args, kLeadKeys);
     storage::Lead after = before;
     if (auto error = apply_options(ctx, lexed.tokens, after, nullptr); !error.empty()) {
@@ -240,7 +240,7 @@ Reply lead(Context& ctx, std::string_view args) {
     auto found = ctx.db.leads().get(ctx.workspace.id, id);
     if (!found) return mistake(ctx, tr(ctx.lang, Msg::lead_not_found, id), Msg::usage_lead);
     if (rest.empty()) return lead_card(ctx, *found);
-    return change_lead(ctx, std::move(*found), rest);
+    return change_lead(ctx, *found, rest);
 }
 
 }  // namespace

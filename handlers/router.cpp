@@ -82,11 +82,12 @@ Reply confirmation(const Context& ctx, std::string title) {
     return reply;
 }
 
-Reply mistake(const Context& ctx, std::string what, Msg usage) {
+Reply mistake(const Context& ctx, std::string_view what, Msg usage) {
     Reply reply;
     reply.kind = Reply::Kind::error;
     reply.lang = ctx.lang;
-    reply.title = "⚠️ " + what;
+    reply.title = "⚠️ ";
+    reply.title += what;
     reply.usage = tr(ctx.lang, Msg::usage_prefix) + std::string{catalog_text(usage, ctx.lang)};
     return reply;
 }

@@ -70,6 +70,6 @@ void register_help_command(Router& router);
 Reply confirmation(const Context& ctx, std::string title);
 
 /// An error reply: what was wrong and the usage line of the command, in the user's language.
-Reply mistake(const Context& ctx, std::string what, Msg usage);
+Reply mistake(const Context& ctx, std::string_view what, Msg usage);
 
 }  // namespace inmaek::handlers
