@@ -131,14 +131,7 @@ Reply add_lead(Context& ctx, std::string_view args) {
     if (company_names.empty())
         return mistake(ctx, tr(ctx.lang, Msg::lead_needs_company), Msg::usage_lead);
 
-    std::vector<Resolved<storage::Company>> companies;
-    for (const auto& name : company_names) {
-        auto resolved = resolve_company(ctx, name);
-        if (std::none_of(companies.begin(), companies.end(),
-                         [&](const auto& c) { return c.record.id == resolved.record.id; })) {
-            companies.push_back(std::move(resolved));
-        }
-    }
+    const auto companies = resolve_companies(ctx, company_names);
     for (const auto& c : companies) lead.company_ids.push_back(c.record.id);
     lead.created_by = ctx.user.id;
     lead.created_at = ctx.now;

@@ -268,24 +268,11 @@ Reply meet(Context& ctx, std::string_view args) {
     }
 
     // Everything is understood: from here on we write.
-    std::vector<Resolved<storage::Company>> companies;
-    for (const auto& name : draft.companies) {
-        auto resolved = resolve_company(ctx, name);
-        const bool duplicate = std::any_of(companies.begin(), companies.end(), [&](const auto& c) {
-            return c.record.id == resolved.record.id;
-        });
-        if (!duplicate) companies.push_back(std::move(resolved));
-    }
+    const auto companies = resolve_companies(ctx, draft.companies);
+    // A new person met with a single company is taken to work there.
     const std::optional<storage::Id> home =
         companies.size() == 1 ? std::optional{companies.front().record.id} : std::nullopt;
-    std::vector<Resolved<storage::Contact>> contacts;
-    for (const auto& name : draft.people) {
-        auto resolved = resolve_contact(ctx, name, home);
-        const bool duplicate = std::any_of(contacts.begin(), contacts.end(), [&](const auto& c) {
-            return c.record.id == resolved.record.id;
-        });
-        if (!duplicate) contacts.push_back(std::move(resolved));
-    }
+    const auto contacts = resolve_contacts(ctx, draft.people, home);
 
     storage::Meeting meeting;
     meeting.workspace_id = ctx.workspace.id;

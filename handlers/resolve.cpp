@@ -1,48 +1,76 @@
 #include "handlers/resolve.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "handlers/catalog.hpp"
+#include "handlers/format.hpp"
 #include "handlers/text.hpp"
 
 namespace inmaek::handlers {
 
-Resolved<storage::Company> resolve_company(Context& ctx, std::string_view name) {
+namespace {
+
+/// Finds a named record (company or contact) by folded key in `repository`, or creates it from
+/// `fresh` with the shared fields filled in, auditing the creation as `entity`.
+template <typename Repository, typename Record>
+Resolved<Record> find_or_create(Context& ctx, Repository& repository, std::string_view entity,
+                                std::string_view name, Record fresh) {
     const auto clean = text::trim(name);
     const auto key = text::fold_key(clean);
-    if (auto found = ctx.db.companies().find_by_key(ctx.workspace.id, key)) {
+    if (auto found = repository.find_by_key(ctx.workspace.id, key)) {
         return {std::move(*found), false};
     }
-    storage::Company company;
-    company.workspace_id = ctx.workspace.id;
-    company.name = clean;
-    company.name_key = key;
-    company.created_by = ctx.user.id;
-    company.created_at = ctx.now;
-    company = ctx.db.companies().create(company);
-    ctx.audit("create", "company", company.id, {},
-              nlohmann::json{{"id", company.id}, {"name", company.name}}.dump());
-    return {std::move(company), true};
+    fresh.workspace_id = ctx.workspace.id;
+    fresh.name = clean;
+    fresh.name_key = key;
+    fresh.created_by = ctx.user.id;
+    fresh.created_at = ctx.now;
+    auto created = repository.create(fresh);
+    ctx.audit("create", entity, created.id, {},
+              nlohmann::json{{"id", created.id}, {"name", created.name}}.dump());
+    return {std::move(created), true};
+}
+
+/// Resolves every name, keeping each record once, in the order first written.
+template <typename Record, typename ResolveOne>
+std::vector<Resolved<Record>> resolve_each(const std::vector<std::string>& names,
+                                           ResolveOne&& resolve_one) {
+    std::vector<Resolved<Record>> resolved;
+    for (const auto& name : names) {
+        auto one = resolve_one(name);
+        const bool repeated = std::any_of(resolved.begin(), resolved.end(), [&](const auto& r) {
+            return r.record.id == one.record.id;
+        });
+        if (!repeated) resolved.push_back(std::move(one));
+    }
+    return resolved;
+}
+
+}  // namespace
+
+Resolved<storage::Company> resolve_company(Context& ctx, std::string_view name) {
+    return find_or_create(ctx, ctx.db.companies(), "company", name, storage::Company{});
 }
 
 Resolved<storage::Contact> resolve_contact(Context& ctx, std::string_view name,
                                            std::optional<storage::Id> company_id) {
-    const auto clean = text::trim(name);
-    const auto key = text::fold_key(clean);
-    if (auto found = ctx.db.contacts().find_by_key(ctx.workspace.id, key)) {
-        return {std::move(*found), false};
-    }
-    storage::Contact contact;
-    contact.workspace_id = ctx.workspace.id;
-    contact.name = clean;
-    contact.name_key = key;
-    contact.company_id = company_id;
-    contact.created_by = ctx.user.id;
-    contact.created_at = ctx.now;
-    contact = ctx.db.contacts().create(contact);
-    ctx.audit("create", "contact", contact.id, {},
-              nlohmann::json{{"id", contact.id}, {"name", contact.name}}.dump());
-    return {std::move(contact), true};
+    storage::Contact fresh;
+    fresh.company_id = company_id;
+    return find_or_create(ctx, ctx.db.contacts(), "contact", name, std::move(fresh));
+}
+
+std::vector<Resolved<storage::Company>> resolve_companies(Context& ctx,
+                                                          const std::vector<std::string>& names) {
+    return resolve_each<storage::Company>(
+        names, [&](const std::string& name) { return resolve_company(ctx, name); });
+}
+
+std::vector<Resolved<storage::Contact>> resolve_contacts(Context& ctx,
+                                                         const std::vector<std::string>& names,
+                                                         std::optional<storage::Id> company_id) {
+    return resolve_each<storage::Contact>(
+        names, [&](const std::string& name) { return resolve_contact(ctx, name, company_id); });
 }
 
 std::optional<storage::User> find_member(Context& ctx, std::string_view name) {
@@ -64,15 +92,9 @@ std::vector<std::string> created_lines(const Context& ctx,
         if (c.created) new_contacts.push_back(c.record.name);
     }
     std::vector<std::string> lines;
-    auto joined = [](const std::vector<std::string>& names) {
-        std::string out;
-        for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-        return out;
-    };
     if (!new_companies.empty())
-        lines.push_back(tr(ctx.lang, Msg::new_companies, joined(new_companies)));
-    if (!new_contacts.empty())
-        lines.push_back(tr(ctx.lang, Msg::new_contacts, joined(new_contacts)));
+        lines.push_back(tr(ctx.lang, Msg::new_companies, join(new_companies)));
+    if (!new_contacts.empty()) lines.push_back(tr(ctx.lang, Msg::new_contacts, join(new_contacts)));
     return lines;
 }
 

@@ -22,6 +22,13 @@ Resolved<storage::Company> resolve_company(Context& ctx, std::string_view name);
 /// Finds a contact by name or alias, creating it (at `company_id`) when unknown.
 Resolved<storage::Contact> resolve_contact(Context& ctx, std::string_view name,
                                            std::optional<storage::Id> company_id);
+/// Each company once, in the order written (a name and its alias count once).
+std::vector<Resolved<storage::Company>> resolve_companies(Context& ctx,
+                                                          const std::vector<std::string>& names);
+/// Each person once; new ones are created at `company_id`.
+std::vector<Resolved<storage::Contact>> resolve_contacts(Context& ctx,
+                                                         const std::vector<std::string>& names,
+                                                         std::optional<storage::Id> company_id);
 /// A team member by @handle or name; nullopt when nobody matches.
 std::optional<storage::User> find_member(Context& ctx, std::string_view name);
 
