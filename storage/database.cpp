@@ -5,12 +5,16 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 #include "storage/migrations.hpp"
@@ -39,6 +43,141 @@ constexpr auto kForeignKeysOn = "PRAGMA foreign_keys=ON";
 // Group commit runs each command under a savepoint; their statement journals stay in memory
 // instead of a temporary file that is created, written page by page and unlinked per commit.
 constexpr auto kTempStoreMemory = "PRAGMA temp_store=MEMORY";
+
+/// Process-wide SQLite settings, applied once before the first connection opens.
+/// - Multi-thread mode: a pooled session is used by one thread at a time, so SQLite's
+///   per-connection mutexes (taken on every step, bind and column read) guard nothing.
+/// - No memory statistics: they take a global mutex on every allocation.
+void configure_sqlite_library() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        // SQLITE_MISUSE means the library was initialised already (another user of SQLite in
+        // this process): it then keeps its defaults, which are safe, only slower.
+        if (sqlite_api::sqlite3_config(SQLITE_CONFIG_MULTITHREAD) != SQLITE_OK ||
+            sqlite_api::sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK) {
+            spdlog::debug("SQLite was initialised before inmaek configured it");
+        }
+    });
+}
+
+/// Copies the write-ahead log back into the database file, mostly off the commit path.
+///
+/// SQLite's automatic checkpoint runs inside the COMMIT that crosses its threshold: that
+/// commit, and every command of its group, waits while a thousand pages are copied and two
+/// files are synced. Here each pooled connection reports the log's size after a commit
+/// (sqlite3_wal_hook, which replaces the automatic checkpoint):
+/// - past kThresholdPages, this thread copies the log with a PASSIVE checkpoint on a
+///   connection of its own, which never blocks writers or readers;
+/// - the log can only start over when a writer begins while every frame is copied back, and
+///   under group commit a writer is almost always inside a transaction. So once the thread has
+///   copied the bulk, the committing connection copies the short tail itself, outside any
+///   transaction, and its next transaction starts the log over;
+/// - past kBackstopPages (the thread fell behind, or readers pin old frames) the committing
+///   connection checkpoints whatever is left, as SQLite would have.
+/// The threshold is eight times SQLite's default: every group commit rewrites the same hot
+/// pages (the right edge of each table and index), and a checkpoint copies only the latest
+/// copy of a page, so a longer log means far fewer pages copied per command.
+class Checkpointer {
+public:
+    static constexpr int kThresholdPages = 8000;  // 32 MiB of 4 KiB pages
+    static constexpr int kTailPages = 500;
+    static constexpr int kBackstopPages = 2 * kThresholdPages;
+
+    explicit Checkpointer(const std::string& connect) {
+        session_.open(*soci::factory_sqlite3(), connect);
+        thread_ = std::thread([this] { run(); });
+    }
+    ~Checkpointer() {
+        {
+            std::lock_guard lock{mutex_};
+            stopping_ = true;
+        }
+        wake_.notify_one();
+        thread_.join();
+    }
+    Checkpointer(const Checkpointer&) = delete;
+    Checkpointer& operator=(const Checkpointer&) = delete;
+
+    /// Installs the hook on a pooled connection.
+    void watch(soci::session& session) {
+        auto* backend = static_cast<soci::sqlite3_session_backend*>(session.get_backend());
+        sqlite_api::sqlite3_wal_hook(backend->conn_, &Checkpointer::on_commit, this);
+    }
+
+private:
+    static int on_commit(void* self, sqlite_api::sqlite3* connection, const char* schema,
+                         int pages) {
+        auto& checkpointer = *static_cast<Checkpointer*>(self);
+        if (pages < kThresholdPages) {
+            return SQLITE_OK;
+        }
+        const int copied = checkpointer.copied_.load(std::memory_order_acquire);
+        const bool tail_left = copied > 0 && pages - copied <= kTailPages;
+        if (tail_left || pages >= kBackstopPages) {
+            int log_frames = 0;
+            int copied_frames = 0;
+            if (sqlite_api::sqlite3_wal_checkpoint_v2(connection, schema, SQLITE_CHECKPOINT_PASSIVE,
+                                                      &log_frames, &copied_frames) == SQLITE_OK &&
+                copied_frames >= log_frames) {
+                checkpointer.copied_.store(0, std::memory_order_release);
+            }
+        } else {
+            checkpointer.request();
+        }
+        return SQLITE_OK;
+    }
+
+    void request() {
+        {
+            std::lock_guard lock{mutex_};
+            if (requested_) return;
+            requested_ = true;
+        }
+        wake_.notify_one();
+    }
+
+    void run() {
+        auto* backend = static_cast<soci::sqlite3_session_backend*>(session_.get_backend());
+        std::unique_lock lock{mutex_};
+        for (;;) {
+            wake_.wait(lock, [this] { return stopping_ || requested_; });
+            if (stopping_) return;
+            lock.unlock();
+            copy(backend->conn_);
+            lock.lock();
+            requested_ = false;
+        }
+    }
+
+    void copy(sqlite_api::sqlite3* connection) {
+        if (!attached_) {
+            // A connection that has read nothing yet does not know the file is in WAL mode
+            // (a checkpoint would report -1 frames); reading the mode opens the log.
+            std::string mode;
+            session_ << "PRAGMA journal_mode", soci::into(mode);
+            attached_ = mode == "wal";
+            if (!attached_) return;
+        }
+        int log_frames = 0;
+        int copied_frames = 0;
+        const int result = sqlite_api::sqlite3_wal_checkpoint_v2(
+            connection, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames, &copied_frames);
+        if (result != SQLITE_OK) {
+            spdlog::warn("WAL checkpoint failed: {}", sqlite_api::sqlite3_errstr(result));
+            return;
+        }
+        copied_.store(std::max(copied_frames, 0), std::memory_order_release);
+    }
+
+    soci::session session_;
+    std::atomic<int> copied_{0};  // frames of the current log already in the database file
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool requested_ = false;  // also true while a copy runs: one at a time
+    bool stopping_ = false;
+    bool attached_ = false;  // only touched by thread_
+    std::thread thread_;
+};
 
 struct Url {
     std::string backend;
@@ -195,6 +334,8 @@ struct Database::Impl {
     soci::connection_pool pool;
     // Declared after the pool: the slots' statements must die before their sessions.
     std::vector<std::unique_ptr<Slot>> slots;
+    // Declared last: it stops before the pooled connections that call it close.
+    std::unique_ptr<Checkpointer> checkpointer;
 
     void begin(Slot& slot) const {
         try {
@@ -254,6 +395,7 @@ Database::Database(const DatabaseOptions& options) {
         }
     }
 
+    configure_sqlite_library();
     impl_ = std::make_unique<Impl>(options.pool_size);
     impl_->backend = url.backend;
     impl_->busy_timeout_ms = options.busy_timeout_ms;
@@ -268,6 +410,16 @@ Database::Database(const DatabaseOptions& options) {
             throw Unavailable("cannot open database " + file + ": " + error.what());
         }
         impl_->slots.push_back(std::make_unique<Slot>(session));
+    }
+    if (!in_memory) {
+        try {
+            impl_->checkpointer = std::make_unique<Checkpointer>(url.connect);
+        } catch (const soci::soci_error& error) {
+            throw Unavailable("cannot open database " + file + ": " + error.what());
+        }
+        for (std::size_t i = 0; i < options.pool_size; ++i) {
+            impl_->checkpointer->watch(impl_->pool.at(i));
+        }
     }
 }
 

@@ -781,6 +781,28 @@ TEST_F(Storage, ConcurrentTransactionsAllCommit) {
               kThreads * kPerThread);
 }
 
+TEST_F(Storage, WriteAheadLogStartsOverUnderSustainedWrites) {
+    // 160 MiB of meeting notes in 1600 commits: five times the point where the log is copied
+    // back. If the log never started over, it would hold all of it; it starts over at the
+    // latest when a commit finds it twice that size and no copy running.
+    const std::string notes(100 * 1024, 'n');
+    constexpr int kCommits = 1600;
+    for (int i = 0; i < kCommits; ++i) {
+        db_->transact([&](UnitOfWork& work) {
+            Meeting meeting;
+            meeting.workspace_id = workspace_;
+            meeting.starts_at = kMediaDay;
+            meeting.notes = notes;
+            work.meetings().create(meeting);
+        });
+    }
+    const auto wal = std::filesystem::path(file_.string() + "-wal");
+    ASSERT_TRUE(std::filesystem::exists(wal));
+    EXPECT_LT(std::filesystem::file_size(wal), 110U * 1024 * 1024);
+    EXPECT_EQ(db_->transact([&](UnitOfWork& work) { return work.meetings().count(workspace_); }),
+              kCommits);
+}
+
 TEST_F(Storage, UsersAreFoundByPlatformIdHandleOrDisplayName) {
     db_->transact([&](UnitOfWork& work) {
         auto& workspaces = work.workspaces();
