@@ -20,6 +20,7 @@ readonly PACKAGES=(
     libhowardhinnant-date-dev libicu-dev tzdata
     libgtest-dev libgmock-dev
     clang-format clang-tidy wrk
+    python3-yaml docker-compose systemd openssl
 )
 # The folders whose sources are formatted and linted.
 readonly SOURCE_DIRS=(bot handlers storage tests)
@@ -137,6 +138,7 @@ main() {
             install_packages
             build
             run_tests
+            deploy/check.sh
             check_format
             run_clang_tidy
             step "all checks passed in $((SECONDS - started)) s"
