@@ -61,10 +61,7 @@ Outcome Conversation::handle(storage::UnitOfWork& db, const Message& message) co
 
     auto& workspaces = db.workspaces();
     const auto key = chat_key(message);
-    std::optional<storage::Workspace> workspace;
-    if (auto chat = workspaces.find_chat(platform, key)) {
-        workspace = workspaces.get(chat->workspace_id);
-    }
+    std::optional<storage::Workspace> workspace = workspaces.workspace_of_chat(platform, key);
     auto record = [&](std::optional<storage::Id> workspace_id) {
         if (!message.event_key.empty()) {
             db.events().record(platform, message.event_key, workspace_id,

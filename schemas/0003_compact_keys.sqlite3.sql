@@ -3,13 +3,15 @@
 -- key index). The link tables also drop their own reference to workspaces: the composite
 -- foreign key to the meeting or lead already proves the workspace, and each reference is an
 -- index lookup per inserted row.
+-- The primary key columns come first: SQLite 3.40's integrity_check wrongly reports NULLs in a
+-- WITHOUT ROWID table whose NOT NULL columns precede its primary key columns.
 -- PostgreSQL has no rowid; its sibling of this migration changes nothing.
 
 CREATE TABLE meeting_companies_new (
-    workspace_id BIGINT  NOT NULL,
     meeting_id   BIGINT  NOT NULL,
-    company_id   BIGINT  NOT NULL,
     position     INTEGER NOT NULL,
+    workspace_id BIGINT  NOT NULL,
+    company_id   BIGINT  NOT NULL,
     PRIMARY KEY (meeting_id, position),
     FOREIGN KEY (workspace_id, meeting_id) REFERENCES meetings (workspace_id, id)
         ON DELETE CASCADE,
@@ -22,10 +24,10 @@ ALTER TABLE meeting_companies_new RENAME TO meeting_companies;
 CREATE INDEX meeting_companies_recent ON meeting_companies (workspace_id, company_id, meeting_id);
 
 CREATE TABLE meeting_contacts_new (
-    workspace_id BIGINT  NOT NULL,
     meeting_id   BIGINT  NOT NULL,
-    contact_id   BIGINT  NOT NULL,
     position     INTEGER NOT NULL,
+    workspace_id BIGINT  NOT NULL,
+    contact_id   BIGINT  NOT NULL,
     PRIMARY KEY (meeting_id, position),
     FOREIGN KEY (workspace_id, meeting_id) REFERENCES meetings (workspace_id, id)
         ON DELETE CASCADE,
@@ -38,10 +40,10 @@ ALTER TABLE meeting_contacts_new RENAME TO meeting_contacts;
 CREATE INDEX meeting_contacts_recent ON meeting_contacts (workspace_id, contact_id, meeting_id);
 
 CREATE TABLE lead_companies_new (
-    workspace_id BIGINT  NOT NULL,
     lead_id      BIGINT  NOT NULL,
-    company_id   BIGINT  NOT NULL,
     position     INTEGER NOT NULL,
+    workspace_id BIGINT  NOT NULL,
+    company_id   BIGINT  NOT NULL,
     PRIMARY KEY (lead_id, position),
     FOREIGN KEY (workspace_id, lead_id) REFERENCES leads (workspace_id, id) ON DELETE CASCADE,
     FOREIGN KEY (workspace_id, company_id) REFERENCES companies (workspace_id, id)

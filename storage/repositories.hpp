@@ -24,6 +24,9 @@ public:
     /// The chat binding for a platform conversation, if any.
     virtual std::optional<Chat> find_chat(std::string_view platform,
                                           std::string_view platform_chat_id) = 0;
+    /// The workspace a platform conversation is bound to, in one lookup.
+    virtual std::optional<Workspace> workspace_of_chat(std::string_view platform,
+                                                       std::string_view platform_chat_id) = 0;
     virtual Chat bind_chat(const Chat& chat) = 0;
 
     virtual std::optional<User> find_user(Id workspace_id, std::string_view platform,

@@ -155,6 +155,8 @@ public:
     std::vector<Workspace> list() override;
     std::optional<Chat> find_chat(std::string_view platform,
                                   std::string_view platform_chat_id) override;
+    std::optional<Workspace> workspace_of_chat(std::string_view platform,
+                                               std::string_view platform_chat_id) override;
     Chat bind_chat(const Chat& chat) override;
     std::optional<User> find_user(Id workspace_id, std::string_view platform,
                                   std::string_view platform_user_id) override;
@@ -172,6 +174,7 @@ private:
     // Per-message lookups, prepared once.
     CachedStatement get_;
     CachedStatement find_chat_;
+    CachedStatement workspace_of_chat_;
     CachedStatement find_user_;
     CachedStatement get_user_;
     Int workspace_id_ = 0;

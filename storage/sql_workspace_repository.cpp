@@ -26,6 +26,11 @@ constexpr auto kFindChat = R"sql(
     SELECT id, workspace_id, platform, platform_chat_id, title
     FROM chats WHERE platform = :platform AND platform_chat_id = :platform_chat_id)sql";
 
+constexpr auto kWorkspaceOfChat = R"sql(
+    SELECT w.id, w.name, w.time_zone, w.language, w.created_at
+    FROM chats c JOIN workspaces w ON w.id = c.workspace_id
+    WHERE c.platform = :platform AND c.platform_chat_id = :platform_chat_id)sql";
+
 // A chat already bound keeps its workspace (a conversation never moves between workspaces
 // silently); only its title is refreshed.
 constexpr auto kBindChat = R"sql(
@@ -195,6 +200,21 @@ std::optional<Chat> SqlWorkspaceRepository::find_chat(std::string_view platform,
         return std::nullopt;
     }
     return chat_row_.to_record();
+}
+
+std::optional<Workspace> SqlWorkspaceRepository::workspace_of_chat(
+    std::string_view platform, std::string_view platform_chat_id) {
+    auto& statement = workspace_of_chat_.get(session_, kWorkspaceOfChat, [&](soci::statement& st) {
+        st.exchange(soci::use(platform_));
+        st.exchange(soci::use(platform_key_));
+        workspace_row_.bind(st);
+    });
+    platform_.assign(platform);
+    platform_key_.assign(platform_chat_id);
+    if (!guarded(workspace_of_chat_, [&] { return run_single(statement); })) {
+        return std::nullopt;
+    }
+    return workspace_row_.to_record();
 }
 
 Chat SqlWorkspaceRepository::bind_chat(const Chat& chat) {

@@ -446,6 +446,8 @@ TEST_F(Storage, MeetingRoundTripsWithCompaniesAndContactsInOrder) {
         EXPECT_EQ(loaded->created_at, kMediaDay + 5min);
         EXPECT_FALSE(work.meetings().get(workspace_ + 1, stored.id));
     });
+    // SQLite's own consistency check, which also covers the WITHOUT ROWID tables.
+    EXPECT_EQ(query_text(file_, "PRAGMA integrity_check"), "ok");
 }
 
 TEST_F(Storage, MeetingsForCompanyContactAndLeadAreMostRecentFirst) {
@@ -560,6 +562,8 @@ TEST_F(Storage, LeadCreateAndUpdateRecordStageHistory) {
         work.leads().update(moved, elsewhere, user_, kMediaDay);
     }),
                  std::out_of_range);
+    // SQLite's own consistency check, which also covers the WITHOUT ROWID tables.
+    EXPECT_EQ(query_text(file_, "PRAGMA integrity_check"), "ok");
 }
 
 TEST_F(Storage, OpenLeadsForCompanyExcludeSignedAndDropped) {
@@ -688,6 +692,8 @@ TEST_F(Storage, RedeliveredEventKeyIsRejectedByUniqueKey) {
     db_->transact([&](UnitOfWork& work) {
         EXPECT_EQ(work.events().find_reply("telegram", "update:42"), R"({"text":"✅ Meeting #1"})");
     });
+    // SQLite's own consistency check, which also covers the WITHOUT ROWID tables.
+    EXPECT_EQ(query_text(file_, "PRAGMA integrity_check"), "ok");
 }
 
 TEST_F(Storage, TransactRollsBackOnException) {
