@@ -15,7 +15,7 @@ readonly ROOT
 readonly JOBS="${JOBS:-2}"
 readonly PACKAGES=(
     build-essential cmake pkg-config
-    libboost1.81-all-dev nlohmann-json3-dev libsoci-dev libsqlite3-dev sqlite3
+    libboost1.81-all-dev libboost-json1.81-dev libgoogle-perftools-dev nlohmann-json3-dev libsoci-dev libsqlite3-dev sqlite3
     libspdlog-dev libfmt-dev libssl-dev libtomlplusplus-dev libcli11-dev
     libhowardhinnant-date-dev libicu-dev tzdata
     libgtest-dev libgmock-dev

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <climits>
 #include <cstdint>
 
@@ -144,12 +145,8 @@ Quoted read_quoted(const Scanner& scanner, const QuotePair& pair, std::size_t op
 
 class Lexer {
 public:
-    Lexer(std::string_view text, const std::vector<std::string_view>& known_keys) : scanner_(text) {
-        keys_.reserve(known_keys.size());
-        for (const std::string_view key : known_keys) {
-            keys_.push_back(text::lower(key));
-        }
-    }
+    Lexer(std::string_view text, const std::vector<std::string_view>& known_keys)
+        : scanner_(text), keys_(known_keys) {}
 
     Lexed run() {
         std::size_t pos = scanner_.skip_space(0);
@@ -330,13 +327,15 @@ private:
     }
 
     Scanner scanner_;
-    std::vector<std::string> keys_;
+    const std::vector<std::string_view>& keys_;  // already lower-cased, see lex()
     Lexed result_;
 };
 
 }  // namespace
 
 Lexed lex(std::string_view text, const std::vector<std::string_view>& known_keys) {
+    assert(std::all_of(known_keys.begin(), known_keys.end(),
+                       [](std::string_view key) { return text::lower(key) == key; }));
     try {
         return Lexer(text, known_keys).run();
     } catch (...) {

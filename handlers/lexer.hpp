@@ -25,7 +25,8 @@ struct Token {
 /// Splits a command's argument text into tokens. Straight quotes ("…", '…') and curly
 /// quotes (“…”, ‘…’, 「…」) group words. A ':' alone, or a ':' ending a word that is not a
 /// known option key and not a time, ends the tokens: everything after it is returned in
-/// `rest` (notes). `known_keys` are the option keys of the command (e.g. stage, 단계);
+/// `rest` (notes). `known_keys` are the option keys of the command (e.g. stage, 단계), given
+/// in the form text::lower gives them (commands hold them as lower-case literals);
 /// `key:value` with an unknown key stays a word. Throws nothing; an unclosed quote runs to
 /// the end of the text.
 struct Lexed {

@@ -15,14 +15,16 @@ constexpr auto kInsertMeeting = R"sql(
     VALUES (:workspace_id, :starts_at, :has_time, :place, :notes, :lead_id, :created_by,
             :created_at))sql";
 
-// The link inserts are built per arity (see link_insert_sql): up to kMaxLinksPerInsert rows
-// "(:workspace_id, :meeting_id, :id<i>, <i>)" after this head. SQLite gives a name used twice
-// one parameter, so the statement binds workspace, meeting, then one id per row.
-constexpr auto kInsertMeetingCompanies = R"sql(
-    INSERT INTO meeting_companies (workspace_id, meeting_id, company_id, position) VALUES )sql";
+// One row per execution: SQLite gives a statement that writes several rows under foreign keys
+// a statement journal (a copy of every page it touches, to undo the statement alone), which
+// cost more than executing a cached single-row insert once per link.
+constexpr auto kInsertMeetingCompany = R"sql(
+    INSERT INTO meeting_companies (workspace_id, meeting_id, company_id, position)
+    VALUES (:workspace_id, :meeting_id, :company_id, :position))sql";
 
-constexpr auto kInsertMeetingContacts = R"sql(
-    INSERT INTO meeting_contacts (workspace_id, meeting_id, contact_id, position) VALUES )sql";
+constexpr auto kInsertMeetingContact = R"sql(
+    INSERT INTO meeting_contacts (workspace_id, meeting_id, contact_id, position)
+    VALUES (:workspace_id, :meeting_id, :contact_id, :position))sql";
 
 constexpr auto kSelectMeeting = R"sql(
     SELECT id, workspace_id, starts_at, has_time, place, notes, lead_id, created_by, created_at
@@ -70,17 +72,6 @@ constexpr auto kMeetingsForLead = R"sql(
 
 constexpr auto kCountMeetings = R"sql(
     SELECT count(*) FROM meetings WHERE workspace_id = :workspace_id)sql";
-
-/// head followed by rows "(:workspace_id, :meeting_id, :id<i>, <i + first>)", i < rows.
-std::string link_insert_sql(const char* head, std::size_t rows, std::size_t first) {
-    std::string sql = head;
-    for (std::size_t i = 0; i < rows; ++i) {
-        sql += i == 0 ? "" : ", ";
-        sql += "(:workspace_id, :meeting_id, :id" + std::to_string(i) + ", " +
-               std::to_string(first + i) + ")";
-    }
-    return sql;
-}
 
 }  // namespace
 
@@ -130,41 +121,23 @@ Meeting SqlMeetingRepository::create(const Meeting& meeting) {
     guarded(insert_, [&] { run(insert); });
     meeting_id_ = last_insert_rowid(session_);
 
-    // One multi-row INSERT per link table, cached per number of links. SOCI's bulk path
-    // (vector binds, copied row by row into its own buffers, one execution per row) cost more
-    // than SQLite's work for the usual one to three links. Positions are literals: the
-    // cached statements start at position 0, and links beyond kMaxLinksPerInsert go in
-    // uncached statements that continue the positions. The composite foreign keys refuse ids
-    // of another workspace (checked at the end of the statement, which then undoes its rows).
-    const auto insert_links = [&](LinkInserts& cached, const char* head,
+    // The composite foreign keys refuse ids of another workspace.
+    const auto insert_links = [&](CachedStatement& cached, const char* sql,
                                   const std::vector<Id>& ids) {
-        for (std::size_t first = 0; first < ids.size(); first += kMaxLinksPerInsert) {
-            const std::size_t rows = std::min(ids.size() - first, kMaxLinksPerInsert);
-            for (std::size_t i = 0; i < rows; ++i) {
-                link_ids_[i] = ids[first + i];
-            }
-            const auto bind = [&](soci::statement& st) {
-                st.exchange(soci::use(workspace_id_));
-                st.exchange(soci::use(meeting_id_));
-                for (std::size_t i = 0; i < rows; ++i) {
-                    st.exchange(soci::use(link_ids_[i]));
-                }
-            };
-            if (first == 0) {
-                CachedStatement& statement = cached[rows - 1];
-                const std::string sql =
-                    statement.prepared() ? std::string() : link_insert_sql(head, rows, 0);
-                auto& insert_rows = statement.get(session_, sql.c_str(), bind);
-                guarded(statement, [&] { run(insert_rows); });
-            } else {
-                // More links than any chat command writes: not worth a cache slot.
-                auto insert_rows = prepare(session_, link_insert_sql(head, rows, first), bind);
-                run(insert_rows);
-            }
+        auto& insert_link = cached.get(session_, sql, [&](soci::statement& st) {
+            st.exchange(soci::use(workspace_id_));
+            st.exchange(soci::use(meeting_id_));
+            st.exchange(soci::use(link_id_));
+            st.exchange(soci::use(position_));
+        });
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            link_id_ = ids[i];
+            position_ = static_cast<int>(i);
+            guarded(cached, [&] { run(insert_link); });
         }
     };
-    insert_links(insert_companies_, kInsertMeetingCompanies, meeting.company_ids);
-    insert_links(insert_contacts_, kInsertMeetingContacts, meeting.contact_ids);
+    insert_links(insert_company_, kInsertMeetingCompany, meeting.company_ids);
+    insert_links(insert_contact_, kInsertMeetingContact, meeting.contact_ids);
 
     Meeting created = meeting;
     created.id = meeting_id_;

@@ -257,14 +257,10 @@ private:
 
     soci::session& session_;
 
-    /// Rows per link insert statement; one statement is cached per arity up to this.
-    static constexpr std::size_t kMaxLinksPerInsert = 8;
-    using LinkInserts = std::array<CachedStatement, kMaxLinksPerInsert>;
-
-    // The /meet hot path: one insert for the meeting, one multi-row insert per link table.
+    // The /meet hot path: one insert for the meeting, one per link.
     CachedStatement insert_;
-    LinkInserts insert_companies_;
-    LinkInserts insert_contacts_;
+    CachedStatement insert_company_;
+    CachedStatement insert_contact_;
     Int workspace_id_ = 0;
     Int starts_at_ = 0;
     int has_time_ = 0;
@@ -274,7 +270,7 @@ private:
     Nullable<Int> created_by_;
     Int created_at_ = 0;
     Int meeting_id_ = 0;
-    std::array<Int, kMaxLinksPerInsert> link_ids_{};
+    int position_ = 0;
 
     CachedStatement get_;
     CachedStatement company_links_;

@@ -1,6 +1,11 @@
 #include "bot/platforms/telegram_adapter.hpp"
 
-#include <nlohmann/json.hpp>
+#include <boost/json.hpp>
+
+#include <array>
+#include <charconv>
+#include <cstdint>
+#include <system_error>
 
 #include "bot/platforms/signature.hpp"
 #include "handlers/text.hpp"
@@ -8,6 +13,8 @@
 namespace inmaek::bot::platforms {
 
 namespace {
+
+namespace json = boost::json;
 
 constexpr std::string_view kSecretHeader = "X-Telegram-Bot-Api-Secret-Token";
 constexpr std::size_t kTextLimit = 4096;
@@ -27,22 +34,44 @@ std::string escape_html(std::string_view text) {
     return out;
 }
 
-std::string id_text(const nlohmann::json& value) {
-    if (value.is_number_integer()) return std::to_string(value.get<std::int64_t>());
-    if (value.is_string()) return value.get<std::string>();
+/// A member of an object, or nullptr when absent (or when object is not an object).
+const json::value* member(const json::value* object, std::string_view key) {
+    if (object == nullptr) return nullptr;
+    const auto* fields = object->if_object();
+    return fields == nullptr ? nullptr : fields->if_contains(key);
+}
+
+std::string string_member(const json::value* object, std::string_view key) {
+    const auto* value = member(object, key);
+    const auto* text = value == nullptr ? nullptr : value->if_string();
+    return text == nullptr ? std::string{} : std::string(text->data(), text->size());
+}
+
+/// Telegram ids are integers; an id given as a string is taken as it is.
+std::string id_text(const json::value* value) {
+    if (value == nullptr) return {};
+    if (const auto* number = value->if_int64()) return std::to_string(*number);
+    if (const auto* number = value->if_uint64()) return std::to_string(*number);
+    if (const auto* text = value->if_string()) return std::string(text->data(), text->size());
     return {};
 }
 
-handlers::Sender sender_of(const nlohmann::json& from) {
+std::int64_t int_member(const json::value* object, std::string_view key) {
+    const auto* value = member(object, key);
+    const auto* number = value == nullptr ? nullptr : value->if_int64();
+    return number == nullptr ? 0 : *number;
+}
+
+handlers::Sender sender_of(const json::value* from) {
     handlers::Sender sender;
-    sender.id = id_text(from.value("id", nlohmann::json{}));
-    sender.display_name = from.value("first_name", std::string{});
-    if (auto last = from.value("last_name", std::string{}); !last.empty()) {
+    sender.id = id_text(member(from, "id"));
+    sender.display_name = string_member(from, "first_name");
+    if (auto last = string_member(from, "last_name"); !last.empty()) {
         sender.display_name += (sender.display_name.empty() ? "" : " ") + last;
     }
     sender.display_name = handlers::text::nfc(sender.display_name);
-    sender.handle = from.value("username", std::string{});
-    sender.locale = from.value("language_code", std::string{});
+    sender.handle = string_member(from, "username");
+    sender.locale = string_member(from, "language_code");
     return sender;
 }
 
@@ -59,69 +88,71 @@ bool TelegramAdapter::verify(const Request& request) const {
 
 Parsed TelegramAdapter::parse(const Request& request) const {
     Parsed parsed;
-    // nlohmann rejects ill-formed UTF-8 inside strings, so non-UTF-8 text is a 400 here.
-    auto update = nlohmann::json::parse(request.body(), nullptr, false);
-    if (update.is_discarded() || !update.is_object()) {
+    // An update is a few hundred bytes: its whole tree fits in this buffer, so parsing
+    // allocates nothing. Boost.JSON rejects ill-formed UTF-8, so non-UTF-8 text is a 400 here.
+    std::array<unsigned char, 4096> buffer{};
+    json::monotonic_resource resource(buffer.data(), buffer.size());
+    boost::system::error_code error;
+    const json::value update = json::parse(request.body(), error, &resource);
+    if (error || !update.is_object()) {
         parsed.error = "body is not a JSON object";
         return parsed;
     }
-    const auto update_id = update.find("update_id");
-    if (update_id == update.end() || !update_id->is_number_integer()) {
+    const auto* update_id = member(&update, "update_id");
+    if (update_id == nullptr || !update_id->is_int64()) {
         parsed.error = "update_id missing";
         return parsed;
     }
     auto& message = parsed.message;
     message.platform = handlers::Platform::telegram;
-    message.event_key = std::to_string(update_id->get<std::int64_t>());
+    message.event_key = std::to_string(update_id->get_int64());
 
     // A button press: its data is the command the button stands for.
-    if (const auto callback = update.find("callback_query");
-        callback != update.end() && callback->is_object()) {
-        const auto origin = callback->value("message", nlohmann::json::object());
-        const auto chat = origin.value("chat", nlohmann::json::object());
-        const auto data = callback->value("data", std::string{});
-        if (!chat.contains("id") || data.empty()) {
+    if (const auto* callback = member(&update, "callback_query");
+        callback != nullptr && callback->is_object()) {
+        const auto* origin = member(callback, "message");
+        const auto* chat = member(origin, "chat");
+        const auto data = string_member(callback, "data");
+        message.chat_id = id_text(member(chat, "id"));
+        if (message.chat_id.empty() || data.empty()) {
             parsed.kind = Parsed::Kind::acknowledge;
             return parsed;
         }
-        message.chat_id = id_text(chat["id"]);
-        message.chat_title = chat.value("title", std::string{});
-        message.sender = sender_of(callback->value("from", nlohmann::json::object()));
+        message.chat_title = string_member(chat, "title");
+        message.sender = sender_of(member(callback, "from"));
         message.text = handlers::text::nfc(data);
         message.received_at =
-            std::chrono::sys_seconds{std::chrono::seconds{origin.value("date", std::int64_t{0})}};
+            std::chrono::sys_seconds{std::chrono::seconds{int_member(origin, "date")}};
         parsed.kind = Parsed::Kind::message;
         parsed.reply_target = message.chat_id;
         return parsed;
     }
 
-    const auto found = update.find("message");
-    if (found == update.end() || !found->is_object()) {
+    const auto* body = member(&update, "message");
+    if (body == nullptr || !body->is_object()) {
         // edited_message, channel_post, my_chat_member, …: acknowledged, nothing stored.
         parsed.kind = Parsed::Kind::acknowledge;
         return parsed;
     }
-    const auto& body = *found;
-    const auto text = body.find("text");
-    const auto chat = body.find("chat");
-    const auto from = body.find("from");
-    if (text == body.end() || !text->is_string() || chat == body.end() || !chat->is_object() ||
-        from == body.end() || !from->is_object()) {
+    const auto* text = member(body, "text");
+    const auto* chat = member(body, "chat");
+    const auto* from = member(body, "from");
+    if (text == nullptr || !text->is_string() || chat == nullptr || !chat->is_object() ||
+        from == nullptr || !from->is_object()) {
         parsed.kind = Parsed::Kind::acknowledge;  // photos, stickers, service messages
         return parsed;
     }
-    message.chat_id = id_text(chat->value("id", nlohmann::json{}));
+    message.chat_id = id_text(member(chat, "id"));
     if (message.chat_id.empty()) {
         parsed.error = "message.chat.id missing";
         return parsed;
     }
-    message.chat_title = handlers::text::nfc(chat->value("title", std::string{}));
-    message.direct = chat->value("type", std::string{}) == "private";
-    message.sender = sender_of(*from);
-    message.text = handlers::text::nfc(text->get<std::string>());
-    message.source_message_id = id_text(body.value("message_id", nlohmann::json{}));
-    message.received_at =
-        std::chrono::sys_seconds{std::chrono::seconds{body.value("date", std::int64_t{0})}};
+    message.chat_title = handlers::text::nfc(string_member(chat, "title"));
+    message.direct = string_member(chat, "type") == "private";
+    message.sender = sender_of(from);
+    message.text = handlers::text::nfc(text->get_string());
+    message.source_message_id = id_text(member(body, "message_id"));
+    message.received_at = std::chrono::sys_seconds{std::chrono::seconds{int_member(body, "date")}};
     parsed.kind = Parsed::Kind::message;
     parsed.reply_target = message.chat_id;
     return parsed;
@@ -148,27 +179,41 @@ std::string TelegramAdapter::to_html(const handlers::Reply& reply) {
 Response TelegramAdapter::render(const Parsed& parsed, const handlers::Reply& reply,
                                  unsigned version, bool keep_alive) const {
     if (reply.empty()) return acknowledge(version, keep_alive);
-    nlohmann::json call{
-        {"method", "sendMessage"}, {"text", to_html(reply)}, {"parse_mode", "HTML"}};
-    try {
-        call["chat_id"] = std::stoll(parsed.reply_target);
-    } catch (const std::exception&) {
-        call["chat_id"] = parsed.reply_target;
+    std::array<unsigned char, 4096> buffer{};
+    json::monotonic_resource resource(buffer.data(), buffer.size());
+    json::object call(&resource);
+    call["method"] = "sendMessage";
+    // Chat ids are integers (negative for groups); keep anything else as the string it was.
+    std::int64_t chat_id = 0;
+    const auto& target = parsed.reply_target;
+    if (const auto [end, error] =
+            std::from_chars(target.data(), target.data() + target.size(), chat_id);
+        error == std::errc{} && end == target.data() + target.size()) {
+        call["chat_id"] = chat_id;
+    } else {
+        call["chat_id"] = target;
     }
-    if (!parsed.message.source_message_id.empty()) {
-        call["reply_parameters"] = {{"message_id", std::stoll(parsed.message.source_message_id)},
+    call["text"] = to_html(reply);
+    call["parse_mode"] = "HTML";
+    const auto& source = parsed.message.source_message_id;
+    if (std::int64_t message_id = 0;
+        !source.empty() &&
+        std::from_chars(source.data(), source.data() + source.size(), message_id).ec ==
+            std::errc{}) {
+        call["reply_parameters"] = {{"message_id", message_id},
                                     {"allow_sending_without_reply", true}};
     }
     if (!reply.buttons.empty()) {
-        auto row = nlohmann::json::array();
+        json::array row(&resource);
         for (const auto& button : reply.buttons) {
             if (button.command.size() > kCallbackDataLimit) continue;
-            row.push_back({{"text", button.label}, {"callback_data", button.command}});
+            row.push_back(json::object{{"text", button.label}, {"callback_data", button.command}});
         }
-        if (!row.empty())
-            call["reply_markup"] = {{"inline_keyboard", nlohmann::json::array({row})}};
+        if (!row.empty()) {
+            call["reply_markup"] = {{"inline_keyboard", json::array{std::move(row)}}};
+        }
     }
-    return json_response(http::status::ok, call.dump(), version, keep_alive);
+    return json_response(http::status::ok, json::serialize(call), version, keep_alive);
 }
 
 }  // namespace inmaek::bot::platforms

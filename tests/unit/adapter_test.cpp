@@ -104,7 +104,7 @@ TEST(TelegramAdapter, AcknowledgesUpdatesThatAreNotMessages) {
 
 TEST(TelegramAdapter, RejectsMalformedBodies) {
     const TelegramAdapter adapter{TelegramOptions{}};
-    for (const std::string body :
+    for (const std::string& body :
          {std::string{"{"}, std::string{"[]"}, std::string{"null"},
           std::string{R"({"message":{}})"}, std::string{R"({"update_id":"12"})"}, std::string{}}) {
         SCOPED_TRACE(body);
@@ -153,8 +153,12 @@ TEST(TelegramAdapter, RendersTheReplyAsASendMessageCallInHtml) {
 TEST(TelegramAdapter, KeepsLongRepliesWithinTheMessageLimit) {
     inmaek::handlers::Reply reply;
     reply.title = "list";
-    for (int i = 0; i < 600; ++i)
-        reply.lines.push_back("#" + std::to_string(i) + " 카카오 회의 기록");
+    for (int i = 0; i < 600; ++i) {
+        std::string line = "#";
+        line += std::to_string(i);
+        line += " 카카오 회의 기록";
+        reply.lines.push_back(std::move(line));
+    }
     const auto html = TelegramAdapter::to_html(reply);
     EXPECT_LE(inmaek::handlers::text::length(html), 4096U);
 }
