@@ -1,12 +1,14 @@
 # Debian's SOCI 4.0.3 ships no CMake package configuration; define imported targets once here.
-#   SOCI::core, SOCI::sqlite3 (and SOCI::postgresql when its library is installed)
+#   SOCI::core, SOCI::sqlite3 and SOCI::postgresql (which needs libpq: find_package(PostgreSQL)
+#   first, from libpq-dev).
 find_path(SOCI_INCLUDE_DIR soci/soci.h)
 find_library(SOCI_CORE_LIBRARY soci_core)
 find_library(SOCI_SQLITE3_LIBRARY soci_sqlite3)
 find_library(SOCI_POSTGRESQL_LIBRARY soci_postgresql)
 
 include(FindPackageHandleStandardArgs)
-find_package_handle_standard_args(SOCI REQUIRED_VARS SOCI_INCLUDE_DIR SOCI_CORE_LIBRARY SOCI_SQLITE3_LIBRARY)
+find_package_handle_standard_args(SOCI REQUIRED_VARS SOCI_INCLUDE_DIR SOCI_CORE_LIBRARY SOCI_SQLITE3_LIBRARY
+                                                     SOCI_POSTGRESQL_LIBRARY)
 
 if(SOCI_FOUND AND NOT TARGET SOCI::core)
   add_library(SOCI::core UNKNOWN IMPORTED)
@@ -16,10 +18,8 @@ if(SOCI_FOUND AND NOT TARGET SOCI::core)
   add_library(SOCI::sqlite3 UNKNOWN IMPORTED)
   set_target_properties(SOCI::sqlite3 PROPERTIES IMPORTED_LOCATION "${SOCI_SQLITE3_LIBRARY}"
                                                  INTERFACE_LINK_LIBRARIES "SOCI::core;SQLite::SQLite3")
-  if(SOCI_POSTGRESQL_LIBRARY)
-    add_library(SOCI::postgresql UNKNOWN IMPORTED)
-    set_target_properties(SOCI::postgresql PROPERTIES IMPORTED_LOCATION "${SOCI_POSTGRESQL_LIBRARY}"
-                                                      INTERFACE_LINK_LIBRARIES SOCI::core)
-  endif()
+  add_library(SOCI::postgresql UNKNOWN IMPORTED)
+  set_target_properties(SOCI::postgresql PROPERTIES IMPORTED_LOCATION "${SOCI_POSTGRESQL_LIBRARY}"
+                                                    INTERFACE_LINK_LIBRARIES "SOCI::core;PostgreSQL::PostgreSQL")
 endif()
 mark_as_advanced(SOCI_INCLUDE_DIR SOCI_CORE_LIBRARY SOCI_SQLITE3_LIBRARY SOCI_POSTGRESQL_LIBRARY)

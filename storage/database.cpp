@@ -1,5 +1,6 @@
 #include "storage/database.hpp"
 
+#include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <spdlog/spdlog.h>
@@ -25,6 +26,7 @@ namespace inmaek::storage {
 namespace {
 
 constexpr auto kSqliteBackend = "sqlite3";
+constexpr auto kPostgresqlBackend = "postgresql";
 constexpr auto kMemoryDatabase = ":memory:";
 
 // IMMEDIATE takes SQLite's write lock at BEGIN: a deferred transaction that reads first and
@@ -230,6 +232,24 @@ std::map<std::string, std::string, std::less<>> parse_connect_string(std::string
     return pairs;
 }
 
+/// A driver message on one line: libpq's span several ("...failed: Connection refused\n\tIs
+/// the server running...") and would break the one-line-per-event log.
+std::string one_line(std::string_view message) {
+    std::string line;
+    line.reserve(message.size());
+    bool space = false;
+    for (const char c : message) {
+        if (c == '\n' || c == '\t' || c == '\r' || c == ' ') {
+            space = true;
+            continue;
+        }
+        if (space && !line.empty()) line += ' ';
+        space = false;
+        line += c;
+    }
+    return line;
+}
+
 /// Errors that say "the database cannot do any work now" rather than "this work is wrong".
 bool is_unavailable_error(const soci::soci_error& error) {
     if (const auto* sqlite = dynamic_cast<const soci::sqlite3_soci_error*>(&error)) {
@@ -248,6 +268,16 @@ bool is_unavailable_error(const soci::soci_error& error) {
             default: return false;
         }
     }
+    if (const auto* postgresql = dynamic_cast<const soci::postgresql_soci_error*>(&error)) {
+        // 08: connection exception; 57P0x: the server shuts down or is starting; 53: out of
+        // resources (connections, disk, memory); 40001/40P01: serialization failure and
+        // deadlock, which a retry of the whole request resolves.
+        const std::string state = postgresql->sqlstate();
+        if (state.starts_with("08") || state.starts_with("57P0") || state.starts_with("53") ||
+            state == "40001" || state == "40P01") {
+            return true;
+        }
+    }
     return error.get_error_category() == soci::soci_error::connection_error;
 }
 
@@ -258,7 +288,7 @@ std::exception_ptr translated(std::exception_ptr error) {
     } catch (const soci::soci_error& soci_error) {
         if (is_unavailable_error(soci_error)) {
             return std::make_exception_ptr(
-                Unavailable(std::string("database unavailable: ") + soci_error.what()));
+                Unavailable("database unavailable: " + one_line(soci_error.what())));
         }
     } catch (...) {
     }
@@ -328,6 +358,7 @@ struct Database::Impl {
     explicit Impl(std::size_t size) : pool_size(size), pool(size) {}
 
     std::string backend;
+    std::string connect;  // the SOCI connect string; may hold a password: never logged
     std::size_t pool_size;
     int busy_timeout_ms = 0;
     const char* begin_sql = kBegin;
@@ -336,6 +367,65 @@ struct Database::Impl {
     std::vector<std::unique_ptr<Slot>> slots;
     // Declared last: it stops before the pooled connections that call it close.
     std::unique_ptr<Checkpointer> checkpointer;
+
+    [[nodiscard]] bool is_postgresql() const { return backend == kPostgresqlBackend; }
+
+    /// The slot of a leased session, reconnected first if its PostgreSQL connection was lost
+    /// (a server restart, a failover, a network cut): the server recovers by itself once the
+    /// database is back. Throws Unavailable while it is not.
+    Slot& ready(std::size_t position) {
+        auto& slot = slots[position];
+        if (!is_postgresql() || (slot && connected(slot->session))) {
+            return *slot;
+        }
+        soci::session& session = pool.at(position);
+        // The prepared statements belonged to the lost connection; they go first.
+        slot.reset();
+        try {
+            session.reconnect();
+        } catch (const soci::soci_error& error) {
+            throw Unavailable("cannot reconnect to PostgreSQL: " + one_line(error.what()));
+        }
+        quiet_notices(session);
+        spdlog::info("database connection {} re-established", position);
+        slot = std::make_unique<Slot>(session);
+        return *slot;
+    }
+
+    /// Routes the server's notices ("relation already exists, skipping") to the debug log;
+    /// libpq would print them on stderr.
+    static void quiet_notices(soci::session& session) {
+        auto* backend = static_cast<soci::postgresql_session_backend*>(session.get_backend());
+        PQsetNoticeProcessor(
+            backend->conn_,
+            [](void*, const char* message) {
+                std::string_view text(message);
+                while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+                spdlog::debug("postgresql: {}", text);
+            },
+            nullptr);
+    }
+
+    static bool connected(soci::session& session) {
+        auto* backend = static_cast<soci::postgresql_session_backend*>(session.get_backend());
+        return backend != nullptr && backend->conn_ != nullptr &&
+               PQstatus(backend->conn_) == CONNECTION_OK;
+    }
+
+    /// error, or Unavailable in its place when the session's connection is gone.
+    [[nodiscard]] std::exception_ptr classified(Slot& slot, std::exception_ptr error) const {
+        if (is_postgresql() && !connected(slot.session)) {
+            try {
+                std::rethrow_exception(error);
+            } catch (const std::exception& e) {
+                return std::make_exception_ptr(
+                    Unavailable("database connection lost: " + one_line(e.what())));
+            } catch (...) {
+                return error;
+            }
+        }
+        return translated(error);
+    }
 
     void begin(Slot& slot) const {
         try {
@@ -366,14 +456,42 @@ struct Database::Impl {
 
 Database::Database(const DatabaseOptions& options) {
     const Url url = parse_url(options.url);
-    if (url.backend != kSqliteBackend) {
+    if (url.backend != kSqliteBackend && url.backend != kPostgresqlBackend) {
         throw std::invalid_argument("database backend '" + url.backend +
-                                    "' is not supported by this build (use sqlite3)");
+                                    "' is not supported (use sqlite3 or postgresql)");
     }
     if (options.pool_size == 0) {
         throw std::invalid_argument("database pool size must be at least 1");
     }
-    const auto parameters = parse_connect_string(url.connect);
+    impl_ = std::make_unique<Impl>(options.pool_size);
+    impl_->backend = url.backend;
+    impl_->connect = url.connect;
+    impl_->busy_timeout_ms = options.busy_timeout_ms;
+    impl_->slots.reserve(options.pool_size);
+    if (url.backend == kPostgresqlBackend) {
+        open_postgresql(options);
+    } else {
+        open_sqlite(options);
+    }
+}
+
+void Database::open_postgresql(const DatabaseOptions& options) {
+    impl_->begin_sql = kBegin;
+    for (std::size_t i = 0; i < options.pool_size; ++i) {
+        soci::session& session = impl_->pool.at(i);
+        try {
+            session.open(*soci::factory_postgresql(), impl_->connect);
+            Impl::quiet_notices(session);
+        } catch (const soci::soci_error& error) {
+            // libpq's messages name host, port, database and user, never the password.
+            throw Unavailable("cannot connect to PostgreSQL: " + one_line(error.what()));
+        }
+        impl_->slots.push_back(std::make_unique<Slot>(session));
+    }
+}
+
+void Database::open_sqlite(const DatabaseOptions& options) {
+    const auto parameters = parse_connect_string(impl_->connect);
     const auto db = parameters.find("db") != parameters.end() ? parameters.find("db")
                                                               : parameters.find("dbname");
     if (db == parameters.end() || db->second.empty()) {
@@ -396,15 +514,11 @@ Database::Database(const DatabaseOptions& options) {
     }
 
     configure_sqlite_library();
-    impl_ = std::make_unique<Impl>(options.pool_size);
-    impl_->backend = url.backend;
-    impl_->busy_timeout_ms = options.busy_timeout_ms;
     impl_->begin_sql = kBeginImmediate;
-    impl_->slots.reserve(options.pool_size);
     for (std::size_t i = 0; i < options.pool_size; ++i) {
         soci::session& session = impl_->pool.at(i);
         try {
-            session.open(*soci::factory_sqlite3(), url.connect);
+            session.open(*soci::factory_sqlite3(), impl_->connect);
             configure_sqlite(session, parameters, options.busy_timeout_ms, in_memory);
         } catch (const soci::soci_error& error) {
             throw Unavailable("cannot open database " + file + ": " + error.what());
@@ -413,7 +527,7 @@ Database::Database(const DatabaseOptions& options) {
     }
     if (!in_memory) {
         try {
-            impl_->checkpointer = std::make_unique<Checkpointer>(url.connect);
+            impl_->checkpointer = std::make_unique<Checkpointer>(impl_->connect);
         } catch (const soci::soci_error& error) {
             throw Unavailable("cannot open database " + file + ": " + error.what());
         }
@@ -428,7 +542,7 @@ Database::~Database() = default;
 int Database::migrate() {
     Lease lease(impl_->pool);
     try {
-        return migrations::apply_pending(impl_->slots[lease.position()]->session, impl_->backend);
+        return migrations::apply_pending(impl_->ready(lease.position()).session, impl_->backend);
     } catch (const soci::soci_error&) {
         std::rethrow_exception(translated(std::current_exception()));
     }
@@ -437,7 +551,7 @@ int Database::migrate() {
 int Database::schema_version() {
     Lease lease(impl_->pool);
     try {
-        return migrations::applied_version(impl_->slots[lease.position()]->session);
+        return migrations::applied_version(impl_->ready(lease.position()).session);
     } catch (const soci::soci_error&) {
         std::rethrow_exception(translated(std::current_exception()));
     }
@@ -449,12 +563,12 @@ int Database::latest_schema_version() {
 
 void Database::run_transaction(const std::function<void(UnitOfWork&)>& fn) {
     Lease lease(impl_->pool);
-    Slot& slot = *impl_->slots[lease.position()];
+    Slot& slot = impl_->ready(lease.position());
     impl_->begin(slot);
     try {
         fn(slot.work);
     } catch (...) {
-        const auto error = translated(std::current_exception());
+        const auto error = impl_->classified(slot, std::current_exception());
         Impl::rollback(slot);
         std::rethrow_exception(error);
     }
@@ -470,7 +584,7 @@ void Database::transact_batch(std::span<const Job> jobs, std::span<std::exceptio
         return;
     }
     Lease lease(impl_->pool);
-    Slot& slot = *impl_->slots[lease.position()];
+    Slot& slot = impl_->ready(lease.position());
     // Optimistic pass without savepoints: a savepoint copies every page a job touches into
     // the statement journal, about a sixth of a job's cost. Jobs rarely throw (a user's
     // mistake is a reply, not an exception), so when one does, the whole batch is rolled
@@ -500,7 +614,7 @@ void Database::transact_batch(std::span<const Job> jobs, std::span<std::exceptio
             try {
                 jobs[i](slot.work);
             } catch (...) {
-                failures[i] = translated(std::current_exception());
+                failures[i] = impl_->classified(slot, std::current_exception());
                 // Undo this job only; the savepoint stays open until released below.
                 execute(slot, slot.rollback_to, kRollbackToSavepoint);
             }
@@ -522,7 +636,7 @@ bool Database::ping() {
     Lease lease(impl_->pool, position);
     try {
         int one = 0;
-        impl_->slots[position]->session << kPing, soci::into(one);
+        impl_->ready(position).session << kPing, soci::into(one);
         return one == 1;
     } catch (const std::exception& error) {
         spdlog::debug("ping failed: {}", error.what());

@@ -80,6 +80,8 @@ public:
 
 private:
     void run_transaction(const std::function<void(UnitOfWork&)>& fn);
+    void open_sqlite(const DatabaseOptions& options);
+    void open_postgresql(const DatabaseOptions& options);
 
     struct Impl;
     std::unique_ptr<Impl> impl_;

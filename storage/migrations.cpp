@@ -1,5 +1,6 @@
 #include "storage/migrations.hpp"
 
+#include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <spdlog/spdlog.h>
 
@@ -60,8 +61,22 @@ int read_applied_version(soci::session& session) {
 }
 
 /// Runs a multi-statement script. SOCI prepares one statement per call and would silently
-/// drop everything after the first, so SQLite gets the script through sqlite3_exec.
+/// drop everything after the first, so the script goes through the backend's own
+/// multi-statement call: sqlite3_exec, or libpq's PQexec (simple query protocol).
 void exec_script(soci::session& session, std::string_view backend, const std::string& sql) {
+    if (backend == "postgresql") {
+        auto* postgresql = static_cast<soci::postgresql_session_backend*>(session.get_backend());
+        PGresult* result = PQexec(postgresql->conn_, sql.c_str());
+        const auto status = PQresultStatus(result);
+        if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+            const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+            std::string text = PQresultErrorMessage(result);
+            PQclear(result);
+            throw soci::postgresql_soci_error(text, state != nullptr ? state : "XX000");
+        }
+        PQclear(result);
+        return;
+    }
     if (backend != "sqlite3") {
         throw std::logic_error("migrations for backend '" + std::string(backend) +
                                "' are not implemented");
@@ -76,6 +91,35 @@ void exec_script(soci::session& session, std::string_view backend, const std::st
         throw soci::sqlite3_soci_error(text, result);
     }
 }
+
+/// Serialises migrations between processes that share a PostgreSQL database (replicas starting
+/// together): a session-level advisory lock held from the first look at schema_migrations to
+/// the last migration. SQLite needs none: BEGIN IMMEDIATE serialises writers on the file.
+class MigrationLock {
+public:
+    // Any constant shared by every inmaek process; "inmaek" in ASCII.
+    static constexpr long long kKey = 0x696e6d61656b;
+
+    MigrationLock(soci::session& session, std::string_view backend)
+        : session_(session), held_(backend == "postgresql") {
+        if (held_) session_ << "SELECT pg_advisory_lock(" + std::to_string(kKey) + ")";
+    }
+    ~MigrationLock() {
+        if (!held_) return;
+        try {
+            session_ << "SELECT pg_advisory_unlock(" + std::to_string(kKey) + ")";
+        } catch (const std::exception& error) {
+            // The lock ends with the session anyway.
+            spdlog::warn("releasing the migration lock failed: {}", error.what());
+        }
+    }
+    MigrationLock(const MigrationLock&) = delete;
+    MigrationLock& operator=(const MigrationLock&) = delete;
+
+private:
+    soci::session& session_;
+    bool held_;
+};
 
 std::string begin_statement(std::string_view backend) {
     // IMMEDIATE takes the write lock up front, so two processes migrating at once serialise
@@ -99,6 +143,7 @@ int applied_version(soci::session& session) {
 }
 
 int apply_pending(soci::session& session, std::string_view backend) {
+    const MigrationLock lock(session, backend);
     const int latest = latest_version();
     const int current = applied_version(session);
     if (current > latest) {

@@ -20,8 +20,8 @@ constexpr auto kSelectContact = R"sql(
 // The own-key query reads contacts_workspace_key (workspace_id, name_key), whose entries are
 // in rowid order per key, so ORDER BY id LIMIT 1 needs no sorter. Alias keys are unique per
 // contact only, so the alias query still sorts its (rare, few) matches by contact id; its
-// CROSS JOIN pins the loop order, else SQLite walks every contact of the workspace in id order
-// to skip that sort.
+// CROSS JOIN (written with WHERE, as PostgreSQL wants) pins the loop order, else SQLite walks every
+// contact of the workspace in id order to skip that sort.
 constexpr auto kFindContactByKey = R"sql(
     SELECT id, workspace_id, name, name_key, company_id, title, email, phone, created_by,
            created_at
@@ -33,8 +33,9 @@ constexpr auto kFindContactByAlias = R"sql(
     SELECT c.id, c.workspace_id, c.name, c.name_key, c.company_id, c.title, c.email, c.phone,
            c.created_by, c.created_at
     FROM contact_aliases a
-    CROSS JOIN contacts c ON c.workspace_id = a.workspace_id AND c.id = a.contact_id
+    CROSS JOIN contacts c
     WHERE a.workspace_id = :workspace_id AND a.alias_key = :alias_key
+      AND c.workspace_id = a.workspace_id AND c.id = a.contact_id
     ORDER BY c.id
     LIMIT 1)sql";
 
