@@ -49,12 +49,14 @@ Outcome Conversation::handle(storage::UnitOfWork& db, const Message& message) co
         return outcome;
     }
     const auto platform = to_string(message.platform);
-    if (!message.event_key.empty()) {
+    if (!message.event_key.empty() &&
+        !db.events().claim(platform, message.event_key, message.received_at)) {
+        // A redelivery: answer what the first delivery answered, change nothing.
         if (auto stored = db.events().find_reply(platform, message.event_key)) {
             outcome.reply = nlohmann::json::parse(*stored).get<Reply>();
-            outcome.replayed = true;
-            return outcome;
         }
+        outcome.replayed = true;
+        return outcome;
     }
     const auto* command = router_->find(line->name);
     outcome.command = command != nullptr ? command->name : "unknown";
@@ -64,8 +66,8 @@ Outcome Conversation::handle(storage::UnitOfWork& db, const Message& message) co
     std::optional<storage::Workspace> workspace = workspaces.workspace_of_chat(platform, key);
     auto record = [&](std::optional<storage::Id> workspace_id) {
         if (!message.event_key.empty()) {
-            db.events().record(platform, message.event_key, workspace_id,
-                               nlohmann::json(outcome.reply).dump(), message.received_at);
+            db.events().complete(platform, message.event_key, workspace_id,
+                                 nlohmann::json(outcome.reply).dump());
         }
     };
     if (!workspace) {

@@ -124,6 +124,14 @@ public:
     virtual void record(std::string_view platform, std::string_view event_key,
                         std::optional<Id> workspace_id, std::string_view reply_json,
                         Timestamp at) = 0;
+    /// Claims an event key for this transaction: false when it was claimed before (a
+    /// redelivery), whose reply find_reply then gives. When another transaction holds an
+    /// uncommitted claim of the same key (two replicas handed the same event at once),
+    /// PostgreSQL makes this wait until that one ends, so the event is handled once.
+    virtual bool claim(std::string_view platform, std::string_view event_key, Timestamp at) = 0;
+    /// Stores the reply of an event claimed in this transaction.
+    virtual void complete(std::string_view platform, std::string_view event_key,
+                          std::optional<Id> workspace_id, std::string_view reply_json) = 0;
 };
 
 class AuditRepository {

@@ -320,12 +320,17 @@ public:
                                           std::string_view event_key) override;
     void record(std::string_view platform, std::string_view event_key,
                 std::optional<Id> workspace_id, std::string_view reply_json, Timestamp at) override;
+    bool claim(std::string_view platform, std::string_view event_key, Timestamp at) override;
+    void complete(std::string_view platform, std::string_view event_key,
+                  std::optional<Id> workspace_id, std::string_view reply_json) override;
 
 private:
     soci::session& session_;
 
     CachedStatement find_;
     CachedStatement insert_;
+    CachedStatement claim_;
+    CachedStatement complete_;
     std::string platform_;
     std::string event_key_;
     Nullable<Int> workspace_id_;
