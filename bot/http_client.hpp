@@ -162,7 +162,9 @@ public:
     /// async_send callback): it then fails at once with kind cancelled instead of deadlocking.
     HttpResult send(ClientRequest request);
 
-    /// Sends; completes with void(HttpResult) through `token`, exactly once.
+    /// Sends; completes with void(HttpResult) through `token`, exactly once. The completion is
+    /// posted from the client's thread to the token's executor, whose io_context must
+    /// therefore outlive the client (the post may still be returning when the handler runs).
     template <typename CompletionToken>
     auto async_send(ClientRequest request, CompletionToken&& token) {
         return boost::asio::async_initiate<CompletionToken, void(HttpResult)>(

@@ -614,8 +614,9 @@ TEST(HttpClient, RefusesARequestWithoutAUrl) {
 
 TEST(HttpClient, CompletesAnAwaitingCoroutineOnItsOwnExecutor) {
     TestServer server(Mode::echo);
-    HttpClient client(quick_options());
+    // Outlives the client, whose thread may still be returning from its post to `caller`.
     net::io_context caller;
+    HttpClient client(quick_options());
     std::optional<HttpResult> result;
     std::thread::id resumed_on;
     net::co_spawn(
