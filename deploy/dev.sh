@@ -16,6 +16,7 @@ readonly JOBS="${JOBS:-2}"
 readonly PACKAGES=(
     build-essential cmake pkg-config
     libboost1.81-all-dev libboost-json1.81-dev libgoogle-perftools-dev nlohmann-json3-dev libsoci-dev libsqlite3-dev sqlite3
+    libpq-dev postgresql-15 postgresql-client-15
     libspdlog-dev libfmt-dev libssl-dev libtomlplusplus-dev libcli11-dev
     libhowardhinnant-date-dev libicu-dev tzdata
     libgtest-dev libgmock-dev
@@ -54,7 +55,18 @@ install_packages() {
     step "installing: ${missing[*]}"
     # Only refresh the package lists when something has to be installed.
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update
+    if [[ " ${missing[*]} " == *" postgresql-15 "* ]]; then
+        no_main_cluster
+    fi
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+# Debian's postgresql-15 creates and starts a cluster "main" on port 5432 when it is installed;
+# the tests start a throwaway one of their own (tests/support/pg_cluster.sh). So postgresql-common
+# comes first and is told not to (create_main_cluster, read by postgresql-15's postinst).
+no_main_cluster() {
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql-common
+    as_root pg_conftool /etc/postgresql-common/createcluster.conf set create_main_cluster false
 }
 
 build() {
