@@ -1,5 +1,6 @@
 // inmaek: the one place where storage, handlers and the platform adapters are wired together.
 #include <date/tz.h>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 #include <CLI/CLI.hpp>
@@ -18,7 +19,10 @@
 #include "bot/platforms/telegram_adapter.hpp"
 #include "bot/webhook_service.hpp"
 #include "handlers/conversation.hpp"
+#include "storage/backup.hpp"
 #include "storage/database.hpp"
+#include "storage/transfer.hpp"
+#include "storage/url.hpp"
 
 namespace {
 
@@ -200,6 +204,81 @@ int workspace_link(const Overrides& overrides, const std::string& platform,
     });
 }
 
+/// A progress bar on stderr: redrawn in place on a terminal; elsewhere (a log) one line when a
+/// step is complete.
+class ProgressBar {
+public:
+    ProgressBar() : terminal_(isatty(STDERR_FILENO) != 0) {}
+
+    void show(std::string_view label, std::int64_t done, std::int64_t total) {
+        const bool complete = done >= total;
+        if (!terminal_ && !complete) return;
+        constexpr std::int64_t kWidth = 30;
+        const std::int64_t percent = total > 0 ? done * 100 / total : 100;
+        std::string bar(static_cast<std::size_t>(percent * kWidth / 100), '#');
+        bar.resize(kWidth, '.');
+        std::cerr << fmt::format("{}{:<20} [{}] {:>9}/{:<9} {:>3}%{}", terminal_ ? "\r" : "", label,
+                                 bar, done, total, percent, complete ? "\n" : "")
+                  << std::flush;
+    }
+
+private:
+    bool terminal_;
+};
+
+int backup(const Overrides& overrides, const std::string& to, bool force) {
+    const auto config = load(overrides);
+    if (storage::parse_url(config.database.url).backend == "postgresql") {
+        std::cout << storage::pg_dump_command(config.database.url, to) << "\n";
+        std::cerr << "inmaek backup copies SQLite databases. Back up PostgreSQL with the pg_dump "
+                     "command above (the password comes from PGPASSWORD or ~/.pgpass) and "
+                     "restore with pg_restore: see deploy/README.md, Backup and restore.\n";
+        return 2;
+    }
+    ProgressBar bar;
+    const auto result = storage::backup_sqlite(
+        config.database.url,
+        storage::BackupOptions{.to = to,
+                               .force = force,
+                               .busy_timeout_ms = config.database.busy_timeout_ms,
+                               .progress = [&bar](std::int64_t done, std::int64_t total) {
+                                   bar.show("backup (pages)", done, total);
+                               }});
+    std::int64_t rows = 0;
+    for (const auto& table : result.tables) rows += table.rows;
+    std::cout << fmt::format(
+        "backup written to {}: {} tables, {} rows, {} pages ({} KiB); integrity ok, row counts "
+        "match the source; {} ms\n",
+        result.file.string(), result.tables.size(), rows, result.pages, result.bytes / 1024,
+        result.elapsed.count());
+    return 0;
+}
+
+int migrate_data(const Overrides& overrides, const std::string& from, const std::string& to,
+                 bool force) {
+    load(overrides);  // logging
+    ProgressBar bar;
+    const auto result = storage::transfer_database(storage::TransferOptions{
+        .from_url = from,
+        .to_url = to,
+        .force = force,
+        .progress = [&bar](const storage::TransferProgress& progress) {
+            bar.show(progress.table, progress.rows_done, progress.rows_total);
+        }});
+    std::cout << fmt::format("{:<20} {:>10} {:>10} {:>10}\n", "table", "source", "target",
+                             "deleted");
+    for (const auto& table : result.tables) {
+        std::cout << fmt::format("{:<20} {:>10} {:>10} {:>10}\n", table.table, table.source_rows,
+                                 table.target_rows, table.deleted_rows);
+    }
+    std::cout << fmt::format(
+        "copied {} rows of {} tables in one transaction in {} ms; row counts match; {} id "
+        "sequences set past the copied ids; schema version {}\n",
+        result.rows(), result.tables.size(), result.elapsed.count(), result.sequences_reset,
+        result.schema_version);
+    return 0;
+}
+
 std::optional<std::chrono::sys_seconds> parse_now(const std::string& text) {
     if (text.empty()) return std::nullopt;
     std::istringstream in{text};
@@ -258,6 +337,32 @@ int main(int argc, char** argv) try {
     link_cmd->add_option("--workspace", workspace_name, "workspace name (created if new)")
         ->required();
 
+    std::string backup_to;
+    bool backup_force = false;
+    auto* backup_cmd = app.add_subcommand(
+        "backup",
+        "copy the SQLite database to a file while the server runs (SQLite's online backup), "
+        "then check the copy; for PostgreSQL, print the pg_dump command and exit 2");
+    backup_cmd->add_option("--to", backup_to, "the backup file, e.g. /var/backups/inmaek/x.db")
+        ->required();
+    backup_cmd->add_flag("--force", backup_force, "replace an existing file");
+
+    std::string data_from;
+    std::string data_to;
+    bool data_force = false;
+    auto* migrate_data_cmd = app.add_subcommand(
+        "migrate-data",
+        "copy a whole SQLite database (ids, history, audit) into PostgreSQL in one transaction");
+    migrate_data_cmd->add_option("--from", data_from, "source, e.g. sqlite3://db=var/inmaek.db")
+        ->required();
+    migrate_data_cmd
+        ->add_option("--to", data_to,
+                     "target, e.g. \"postgresql://host=db port=5432 dbname=inmaek user=inmaek\" "
+                     "(leave the password to PGPASSWORD or ~/.pgpass)")
+        ->required();
+    migrate_data_cmd->add_flag("--force", data_force,
+                               "delete the rows a non-empty target has instead of refusing it");
+
     CLI11_PARSE(app, argc, argv);
     try {
         if (*serve_cmd) return serve(overrides);
@@ -267,6 +372,8 @@ int main(int argc, char** argv) try {
         }
         if (*demo_cmd) return demo(overrides, keep);
         if (*migrate_cmd) return migrate(overrides);
+        if (*backup_cmd) return backup(overrides, backup_to, backup_force);
+        if (*migrate_data_cmd) return migrate_data(overrides, data_from, data_to, data_force);
         if (*config_cmd) {
             std::cout << bot::describe(load(overrides)) << "\n";
             return 0;

@@ -21,6 +21,7 @@
 #include "storage/migrations.hpp"
 #include "storage/sql_repositories.hpp"
 #include "storage/sql_statement.hpp"
+#include "storage/url.hpp"
 
 namespace inmaek::storage {
 namespace {
@@ -180,57 +181,6 @@ private:
     bool attached_ = false;  // only touched by thread_
     std::thread thread_;
 };
-
-struct Url {
-    std::string backend;
-    std::string connect;
-};
-
-Url parse_url(const std::string& url) {
-    const auto separator = url.find("://");
-    if (separator == std::string::npos || separator == 0) {
-        // The connect string may hold a password: never echo it.
-        throw std::invalid_argument(
-            "database url must look like backend://connect-string, e.g. "
-            "sqlite3://db=var/inmaek.db");
-    }
-    return Url{url.substr(0, separator), url.substr(separator + 3)};
-}
-
-/// The key=value pairs of a SOCI connect string; values may be "double quoted".
-std::map<std::string, std::string, std::less<>> parse_connect_string(std::string_view text) {
-    std::map<std::string, std::string, std::less<>> pairs;
-    if (text.find('=') == std::string_view::npos) {
-        // SOCI's sqlite3 backend takes a bare connect string as the file name.
-        pairs.emplace("db", std::string(text));
-        return pairs;
-    }
-    std::size_t position = 0;
-    while (position < text.size()) {
-        while (position < text.size() && text[position] == ' ') {
-            ++position;
-        }
-        const auto equals = text.find('=', position);
-        if (equals == std::string_view::npos) {
-            break;
-        }
-        std::string key(text.substr(position, equals - position));
-        position = equals + 1;
-        std::string value;
-        if (position < text.size() && text[position] == '"') {
-            const auto close = text.find('"', position + 1);
-            const auto end = close == std::string_view::npos ? text.size() : close;
-            value = text.substr(position + 1, end - position - 1);
-            position = end + 1;
-        } else {
-            const auto end = std::min(text.find(' ', position), text.size());
-            value = text.substr(position, end - position);
-            position = end;
-        }
-        pairs.insert_or_assign(std::move(key), std::move(value));
-    }
-    return pairs;
-}
 
 /// A driver message on one line: libpq's span several ("...failed: Connection refused\n\tIs
 /// the server running...") and would break the one-line-per-event log.
