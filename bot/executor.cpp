@@ -75,6 +75,8 @@ void Executor::work() {
                 lock.unlock();
                 std::this_thread::yield();
                 lock.lock();
+                // Another worker may have taken everything meanwhile.
+                if (queue_.empty()) continue;
             }
             if (queue_.front().task) {
                 task = std::move(queue_.front().task);

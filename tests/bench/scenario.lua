@@ -1,8 +1,11 @@
 -- wrk scenario for inmaek's Telegram webhook: realistic Updates with fresh update ids.
 --   wrk -t1 -c32 -d10s -s scenario.lua http://127.0.0.1:8080/hooks/telegram
 -- Mix per 20 requests: 16 /meet (companies, people, notes; Korean and English), 2 lead changes,
--- 2 company cards. Leads #1..#4 must exist (run.sh seeds them). SECRET sets the secret header.
+-- 2 company cards. Leads #1..#4 must exist (run.sh seeds them). SECRET sets the secret header;
+-- ID_BASE the first update_id (several wrk processes against replicas of one database need
+-- disjoint ids, or deduplication would answer their repeats).
 local secret = os.getenv("SECRET")
+local id_base = tonumber(os.getenv("ID_BASE") or "") or 600000000
 local texts = {
   "/회의 오늘 11시 @카카오 @OpenAI 참석: 샘 알트먼, 케빈 와일 : 카카오톡×ChatGPT 연동 논의",
   "/meet 2025-02-04 14:00 @Naver @\\\"LG AI Research\\\" with Sam Altman at The Plaza : Builder Lab",
@@ -28,11 +31,11 @@ if secret and secret ~= "" then wrk.headers["X-Telegram-Bot-Api-Secret-Token"] =
 
 local threads = {}
 function setup(thread)
-  thread:set("thread_base", 600000000 + #threads * 10000000)
+  thread:set("thread_base", id_base + #threads * 10000000)
   table.insert(threads, thread)
 end
 local counter = 0
-function init(args) counter = thread_base or 600000000 end
+function init(args) counter = thread_base or id_base end
 function request()
   counter = counter + 1
   local slot = counter % 20
