@@ -230,7 +230,9 @@ Reply lead(Context& ctx, std::string_view args) {
     } catch (const std::exception&) {
         return mistake(ctx, tr(ctx.lang, Msg::not_understood, first), Msg::usage_lead);
     }
-    auto found = ctx.db.leads().get(ctx.workspace.id, id);
+    // A change reads the lead locked, so a concurrent change elsewhere cannot be overwritten.
+    auto found = rest.empty() ? ctx.db.leads().get(ctx.workspace.id, id)
+                              : ctx.db.leads().get_for_update(ctx.workspace.id, id);
     if (!found) return mistake(ctx, tr(ctx.lang, Msg::lead_not_found, id), Msg::usage_lead);
     if (rest.empty()) return lead_card(ctx, *found);
     return change_lead(ctx, *found, rest);

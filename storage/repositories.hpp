@@ -89,7 +89,13 @@ public:
     /// Stores the lead with its companies and the creation entry of its stage history.
     virtual Lead create(const Lead& lead) = 0;
     virtual std::optional<Lead> get(Id workspace_id, Id lead_id) = 0;
-    /// Writes every field of the lead; records a stage change when the stage differs.
+    /// The lead read for a change: locked until the transaction ends, so a concurrent change
+    /// from another replica waits and then reads this one's result instead of overwriting it
+    /// (SELECT ... FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises
+    /// writers, so there it is get()).
+    virtual std::optional<Lead> get_for_update(Id workspace_id, Id lead_id) = 0;
+    /// Writes every field of the lead; records a stage change when the stage differs. `before`
+    /// must come from get_for_update() in the same transaction, or a concurrent change is lost.
     virtual void update(const Lead& before, const Lead& after, Id changed_by, Timestamp at) = 0;
     virtual std::vector<StageChange> history(Id workspace_id, Id lead_id) = 0;
     /// Leads that are neither signed nor dropped, newest first.

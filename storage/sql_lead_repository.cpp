@@ -202,11 +202,27 @@ Lead SqlLeadRepository::create(const Lead& lead) {
 }
 
 std::optional<Lead> SqlLeadRepository::get(Id workspace_id, Id lead_id) {
+    return select_one(kSelectLead, workspace_id, lead_id);
+}
+
+std::optional<Lead> SqlLeadRepository::get_for_update(Id workspace_id, Id lead_id) {
+    // Without the row lock, two replicas changing one lead at once both read the same row and
+    // the later UPDATE writes the earlier one's change back (READ COMMITTED re-checks only the
+    // WHERE clause). SQLite has one writer at a time from BEGIN IMMEDIATE on.
+    if (session_.get_backend_name() != "postgresql") {
+        return get(workspace_id, lead_id);
+    }
+    static const std::string kSelectLeadForUpdate = std::string{kSelectLead} + " FOR UPDATE";
+    return select_one(kSelectLeadForUpdate, workspace_id, lead_id);
+}
+
+std::optional<Lead> SqlLeadRepository::select_one(const std::string& sql, Id workspace_id,
+                                                  Id lead_id) {
     const Int workspace = workspace_id;
     const Int id = lead_id;
     LeadRow row;
     {
-        auto statement = prepare(session_, kSelectLead, [&](soci::statement& st) {
+        auto statement = prepare(session_, sql, [&](soci::statement& st) {
             st.exchange(soci::use(workspace));
             st.exchange(soci::use(id));
             row.bind(st);

@@ -285,11 +285,14 @@ public:
 
     Lead create(const Lead& lead) override;
     std::optional<Lead> get(Id workspace_id, Id lead_id) override;
+    std::optional<Lead> get_for_update(Id workspace_id, Id lead_id) override;
     void update(const Lead& before, const Lead& after, Id changed_by, Timestamp at) override;
     std::vector<StageChange> history(Id workspace_id, Id lead_id) override;
     std::vector<Lead> open_for_company(Id workspace_id, Id company_id, int limit) override;
 
 private:
+    /// The lead `sql` selects by (workspace_id, id), with its companies.
+    std::optional<Lead> select_one(const std::string& sql, Id workspace_id, Id lead_id);
     void insert_companies(Id workspace_id, Id lead_id, const std::vector<Id>& company_ids);
     void append_history(Id workspace_id, Id lead_id, const std::string& from_stage,
                         const std::string& to_stage, Id changed_by, Timestamp at);
