@@ -1,66 +1,35 @@
-// End-to-end: the real `inmaek` binary on 127.0.0.1:0 with a temporary SQLite database,
-// talked to over HTTP (and over stdin for `chat` and `demo`).
+// End-to-end: the real `inmaek` binary on 127.0.0.1:0, talked to over HTTP (and over stdin for
+// `chat` and `demo`), each test on both backends: a fresh SQLite file or a fresh PostgreSQL
+// database, handed to the server as INMAEK_DATABASE_URL.
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <sqlite3.h>
 
 #include <array>
 #include <chrono>
 #include <cstdint>
 #include <ctime>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "tests/e2e/harness.hpp"
 #include "tests/e2e/server_process.hpp"
+#include "tests/support/postgres.hpp"
 
 namespace inmaek::e2e {
 namespace {
 
 using namespace std::chrono_literals;
 
-constexpr auto kStartTimeout = 15s;
 constexpr std::int64_t kChatId = -1001234567890;
 constexpr std::int64_t kMessageId = 4211;
-constexpr std::string_view kTelegramHook = "/hooks/telegram";
 constexpr std::string_view kGenericHook = "/hooks/generic";
 constexpr std::string_view kSecretHeader = "X-Telegram-Bot-Api-Secret-Token";
 constexpr std::size_t kTwoMebibytes = std::size_t{2} * 1024 * 1024;
-
-std::string fixture(const std::string& name) {
-    const std::string path = std::string{INMAEK_FIXTURES_DIR} + "/telegram/" + name;
-    std::ifstream in{path, std::ios::binary};
-    if (!in) throw std::runtime_error("cannot read fixture " + path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-/// Row count of `table`, read through a separate read-only connection; -1 on error.
-std::int64_t count_rows(const std::filesystem::path& database, const std::string& table,
-                        std::string* error = nullptr) {
-    sqlite3* db = nullptr;
-    std::int64_t count = -1;
-    if (sqlite3_open_v2(database.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-        sqlite3_busy_timeout(db, 5000);
-        sqlite3_stmt* statement = nullptr;
-        const std::string sql = "SELECT COUNT(*) FROM " + table;
-        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK &&
-            sqlite3_step(statement) == SQLITE_ROW) {
-            count = sqlite3_column_int64(statement, 0);
-        }
-        sqlite3_finalize(statement);
-    }
-    if (count < 0 && error != nullptr) *error = db != nullptr ? sqlite3_errmsg(db) : "open failed";
-    sqlite3_close(db);
-    return count;
-}
 
 std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
@@ -91,41 +60,41 @@ std::vector<std::string> split_replies(const std::string& output) {
     return replies;
 }
 
-/// One server process per test, on its own temporary SQLite database.
-class ServerTest : public ::testing::Test {
+/// A test on a fresh database of the backend it is instantiated with.
+class BackendTest : public ::testing::TestWithParam<std::string> {
+protected:
+    /// Row count of `table`, read through a connection of the test's own.
+    std::int64_t rows(const std::string& table) const {
+        try {
+            return count_rows(database_.url(), table);
+        } catch (const std::exception& error) {
+            ADD_FAILURE() << "counting " << table << ": " << error.what();
+            return -1;
+        }
+    }
+
+    TempDir dir_;
+    TestDatabase database_{GetParam(), current_test_name(), dir_.path()};
+};
+
+/// One server process per test.
+class ServerTest : public BackendTest {
 protected:
     void TearDown() override {
         if (HasFailure() && server_) {
             std::cerr << "---- inmaek log ----\n" << server_->log() << "--------------------\n";
         }
+        server_.reset();  // before the database goes
     }
 
-    /// Starts `inmaek --database … serve --listen 127.0.0.1:0` and waits for its port.
+    /// Starts `inmaek serve --listen 127.0.0.1:0` on the test's database and waits for its port.
     bool start(Environment env = {}) {
-        env.emplace("INMAEK_LOG_LEVEL", "info");
-        server_ = std::make_unique<ServerProcess>(
-            INMAEK_BINARY,
-            std::vector<std::string>{"--database", dir_.sqlite_url("inmaek.db"), "serve",
-                                     "--listen", "127.0.0.1:0"},
-            env, dir_.path());
-        if (!server_->wait_for_port(kStartTimeout)) {
-            ADD_FAILURE() << "the server did not report `listening on 127.0.0.1:<port>` within "
-                          << kStartTimeout.count() << " s";
-            return false;
-        }
-        return true;
+        server_ = launch_server(database_.url(), std::move(env), dir_.path());
+        return wait_listening(*server_);
     }
 
     [[nodiscard]] unsigned short port() const { return server_->port(); }
 
-    std::int64_t rows(const std::string& table) const {
-        std::string error;
-        const auto count = count_rows(dir_.path() / "inmaek.db", table, &error);
-        if (count < 0) ADD_FAILURE() << "counting " << table << ": " << error;
-        return count;
-    }
-
-    TempDir dir_;
     std::unique_ptr<ServerProcess> server_;
 };
 
@@ -133,9 +102,9 @@ class TelegramWebhook : public ServerTest {};
 class GenericWebhook : public ServerTest {};
 class HttpServer : public ServerTest {};
 
-TEST_F(TelegramWebhook, KoreanMeetingUpdateIsStoredAndAnswered) {
+TEST_P(TelegramWebhook, KoreanMeetingUpdateIsStoredAndAnswered) {
     ASSERT_TRUE(start());
-    const auto response = post(port(), kTelegramHook, fixture("korean_meeting.json"));
+    const auto response = post(port(), kTelegramHook, telegram_fixture("korean_meeting.json"));
     ASSERT_EQ(response.status, 200U) << response.error << response.body;
     EXPECT_NE(response.header("content-type").find("application/json"), std::string::npos);
     const auto call = nlohmann::json::parse(response.body, nullptr, false);
@@ -161,9 +130,9 @@ TEST_F(TelegramWebhook, KoreanMeetingUpdateIsStoredAndAnswered) {
     EXPECT_GE(rows("audit_log"), 1);
 }
 
-TEST_F(TelegramWebhook, RedeliveredUpdateIsStoredOnceAndAnsweredTheSame) {
+TEST_P(TelegramWebhook, RedeliveredUpdateIsStoredOnceAndAnsweredTheSame) {
     ASSERT_TRUE(start());
-    const auto update = fixture("korean_meeting.json");
+    const auto update = telegram_fixture("korean_meeting.json");
     HttpClient client{port()};
     const auto first = client.post(kTelegramHook, update);
     ASSERT_EQ(first.status, 200U) << first.error << first.body;
@@ -179,10 +148,10 @@ TEST_F(TelegramWebhook, RedeliveredUpdateIsStoredOnceAndAnsweredTheSame) {
     EXPECT_EQ(rows("inbound_events"), 1);
 }
 
-TEST_F(TelegramWebhook, WrongSecretIsRejectedAndNothingStored) {
+TEST_P(TelegramWebhook, WrongSecretIsRejectedAndNothingStored) {
     constexpr std::string_view kSecret = "s3cr3t_tok-E2E";
     ASSERT_TRUE(start({{"INMAEK_TELEGRAM_SECRET_TOKEN", std::string{kSecret}}}));
-    const auto update = fixture("korean_meeting.json");
+    const auto update = telegram_fixture("korean_meeting.json");
 
     const auto wrong =
         post(port(), kTelegramHook, update, {{std::string{kSecretHeader}, "s3cr3t_tok-E2F"}});
@@ -201,7 +170,7 @@ TEST_F(TelegramWebhook, WrongSecretIsRejectedAndNothingStored) {
     EXPECT_EQ(rows("meetings"), 1);
 }
 
-TEST_F(TelegramWebhook, MalformedJsonIs400) {
+TEST_P(TelegramWebhook, MalformedJsonIs400) {
     ASSERT_TRUE(start());
     const auto truncated =
         post(port(), kTelegramHook, R"({"update_id":734512901,"message":{"text":"/회의)");
@@ -211,10 +180,10 @@ TEST_F(TelegramWebhook, MalformedJsonIs400) {
     EXPECT_EQ(rows("inbound_events"), 0);
 }
 
-TEST_F(TelegramWebhook, NonMessageUpdateIsAcknowledgedAndNothingStored) {
+TEST_P(TelegramWebhook, NonMessageUpdateIsAcknowledgedAndNothingStored) {
     ASSERT_TRUE(start());
     for (const auto* name : {"edited_message.json", "channel_post.json", "sticker.json"}) {
-        const auto response = post(port(), kTelegramHook, fixture(name));
+        const auto response = post(port(), kTelegramHook, telegram_fixture(name));
         EXPECT_EQ(response.status, 200U) << name << ": " << response.error << response.body;
         EXPECT_EQ(response.body, "") << name;
     }
@@ -222,9 +191,9 @@ TEST_F(TelegramWebhook, NonMessageUpdateIsAcknowledgedAndNothingStored) {
     EXPECT_EQ(rows("meetings"), 0);
 }
 
-TEST_F(TelegramWebhook, OversizedBodyIs413) {
+TEST_P(TelegramWebhook, OversizedBodyIs413) {
     ASSERT_TRUE(start());
-    auto update = nlohmann::json::parse(fixture("korean_meeting.json"));
+    auto update = nlohmann::json::parse(telegram_fixture("korean_meeting.json"));
     update["message"]["text"] =
         "/회의 2025-02-04 11:00 @카카오 : " + std::string(kTwoMebibytes, 'x');
     const auto response = post(port(), kTelegramHook, update.dump());
@@ -234,9 +203,9 @@ TEST_F(TelegramWebhook, OversizedBodyIs413) {
     EXPECT_EQ(get(port(), "/healthz").status, 200U);
 }
 
-TEST_F(TelegramWebhook, NonUtf8TextIs400) {
+TEST_P(TelegramWebhook, NonUtf8TextIs400) {
     ASSERT_TRUE(start());
-    auto update = fixture("korean_meeting.json");
+    auto update = telegram_fixture("korean_meeting.json");
     const auto at = update.find("카카오톡");
     ASSERT_NE(at, std::string::npos);
     update.insert(at, 1, '\xFF');
@@ -246,7 +215,7 @@ TEST_F(TelegramWebhook, NonUtf8TextIs400) {
     EXPECT_EQ(rows("inbound_events"), 0);
 }
 
-TEST_F(HttpServer, HealthAndReadiness) {
+TEST_P(HttpServer, HealthAndReadiness) {
     ASSERT_TRUE(start());
     const auto health = get(port(), "/healthz");
     EXPECT_EQ(health.status, 200U) << health.error << health.body;
@@ -254,7 +223,7 @@ TEST_F(HttpServer, HealthAndReadiness) {
     EXPECT_EQ(ready.status, 200U) << ready.error << ready.body;
 }
 
-TEST_F(HttpServer, UnknownPathIs404) {
+TEST_P(HttpServer, UnknownPathIs404) {
     ASSERT_TRUE(start());
     const auto unknown = get(port(), "/no/such/path");
     EXPECT_EQ(unknown.status, 404U) << unknown.error << unknown.body;
@@ -262,7 +231,7 @@ TEST_F(HttpServer, UnknownPathIs404) {
     EXPECT_EQ(unknown_hook.status, 404U) << unknown_hook.error << unknown_hook.body;
 }
 
-TEST_F(GenericWebhook, RequiresValidSignature) {
+TEST_P(GenericWebhook, RequiresValidSignature) {
     constexpr std::string_view kSecret = "generic-e2e-secret";
     ASSERT_TRUE(start({{"INMAEK_GENERIC_SECRET", std::string{kSecret}}}));
     const std::string body =
@@ -301,26 +270,27 @@ TEST_F(GenericWebhook, RequiresValidSignature) {
     EXPECT_EQ(rows("meetings"), 1);
 }
 
-TEST_F(HttpServer, GracefulShutdownAnswersInFlightRequests) {
+TEST_P(HttpServer, GracefulShutdownAnswersInFlightRequests) {
     ASSERT_TRUE(start());
     HttpClient client{port()};  // its kept-alive connection stays open across SIGTERM
-    const auto response = client.post(kTelegramHook, fixture("korean_meeting.json"));
+    const auto response = client.post(kTelegramHook, telegram_fixture("korean_meeting.json"));
     ASSERT_EQ(response.status, 200U) << response.error << response.body;
     EXPECT_EQ(server_->stop(30s), 0);
     EXPECT_NE(server_->log().find("stopped"), std::string::npos);
     EXPECT_EQ(rows("meetings"), 1);
 }
 
-TEST(ChatConsole, ReadsPipedStdin) {
-    TempDir dir;
+class Commands : public BackendTest {};
+
+TEST_P(Commands, ChatReadsPipedStdin) {
     const std::string input =
         "/company add Kakao alias:카카오 industry:platform\n"
         "/meet today 11:00 @kakao with Sam Altman : KakaoTalk x ChatGPT\n"
         "/company 카카오\n";
-    const auto result = run_command(INMAEK_BINARY,
-                                    {"--database", dir.sqlite_url("c.db"), "chat", "--lang", "en",
-                                     "--now", "2025-02-04T09:00:00+0900"},
-                                    {{"INMAEK_LOG_LEVEL", "warn"}}, dir.path(), input);
+    const auto result =
+        run_command(INMAEK_BINARY, {"chat", "--lang", "en", "--now", "2025-02-04T09:00:00+0900"},
+                    {{"INMAEK_DATABASE_URL", database_.url()}, {"INMAEK_LOG_LEVEL", "warn"}},
+                    dir_.path(), input);
     ASSERT_EQ(result.exit_status, 0) << result.out << result.err;
     EXPECT_NE(result.out.find("Company #1"), std::string::npos) << result.out;
     EXPECT_NE(result.out.find("Meeting #1"), std::string::npos) << result.out;
@@ -332,21 +302,27 @@ TEST(ChatConsole, ReadsPipedStdin) {
     EXPECT_NE(card.find("#1 2025-02-04"), std::string::npos) << "the card lists the meeting:\n"
                                                              << card;
     // @kakao found the company through its folded name: no second company was created.
-    EXPECT_EQ(count_rows(dir.path() / "c.db", "companies"), 1);
-    EXPECT_EQ(count_rows(dir.path() / "c.db", "meetings"), 1);
+    EXPECT_EQ(rows("companies"), 1);
+    EXPECT_EQ(rows("meetings"), 1);
 }
 
-TEST(Demo, TellsTheSeedStory) {
-    TempDir dir;
-    const auto url = dir.sqlite_url("demo.db");
-    const auto result =
-        run_command(INMAEK_BINARY, {"--database", url, "demo"},
-                    {{"INMAEK_DATABASE_URL", url}, {"INMAEK_LOG_LEVEL", "warn"}}, dir.path(), "");
+TEST_P(Commands, DemoTellsTheSeedStory) {
+    const auto result = run_command(INMAEK_BINARY, {"--database", database_.url(), "demo"},
+                                    {{"INMAEK_LOG_LEVEL", "warn"}}, dir_.path(), "");
     ASSERT_EQ(result.exit_status, 0) << result.out << result.err;
     EXPECT_NE(result.out.find("카카오"), std::string::npos) << result.out;
     EXPECT_NE(result.out.find("OpenAI"), std::string::npos) << result.out;
-    EXPECT_TRUE(std::filesystem::exists(dir.path() / "demo.db"));
+    EXPECT_GE(rows("meetings"), 1);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, TelegramWebhook, ::testing::ValuesIn(test::backends()),
+                         test::backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, GenericWebhook, ::testing::ValuesIn(test::backends()),
+                         test::backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, HttpServer, ::testing::ValuesIn(test::backends()),
+                         test::backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, Commands, ::testing::ValuesIn(test::backends()),
+                         test::backend_name);
 
 }  // namespace
 }  // namespace inmaek::e2e

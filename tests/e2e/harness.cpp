@@ -1,0 +1,111 @@
+#include "tests/e2e/harness.hpp"
+
+#include <gtest/gtest.h>
+#include <soci/soci.h>
+
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "tests/support/postgres.hpp"
+
+namespace inmaek::e2e {
+
+std::string telegram_fixture(const std::string& name) {
+    const std::string path = std::string{INMAEK_FIXTURES_DIR} + "/telegram/" + name;
+    std::ifstream in{path, std::ios::binary};
+    if (!in) throw std::runtime_error("cannot read fixture " + path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+std::string telegram_update(std::int64_t update_id, std::string_view text, std::int64_t sender) {
+    static const auto kTemplate = nlohmann::json::parse(telegram_fixture("korean_meeting.json"));
+    auto update = kTemplate;
+    update["update_id"] = update_id;
+    update["message"]["message_id"] = update_id;
+    update["message"]["text"] = text;
+    update["message"].erase("entities");
+    if (sender != 0) update["message"]["from"]["id"] = sender;
+    return update.dump();
+}
+
+TestDatabase::TestDatabase(std::string_view backend, std::string_view hint,
+                           const std::filesystem::path& sqlite_dir)
+    : url_(test::fresh_database_url(backend, hint, sqlite_dir)) {}
+
+TestDatabase::~TestDatabase() {
+    if (!is_postgresql()) return;  // the file goes with its folder
+    try {
+        test::drop_postgres_database(url_);
+    } catch (const std::exception& error) {
+        // The cluster drops it at the end of the run anyway.
+        std::cerr << "dropping the test database failed: " << error.what() << '\n';
+    }
+}
+
+bool TestDatabase::is_postgresql() const {
+    return test::backend_of(url_) == "postgresql";
+}
+
+std::string current_test_name() {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    return info == nullptr ? std::string{"e2e"} : std::string{info->name()};
+}
+
+std::unique_ptr<ServerProcess> launch_server(const std::string& url, Environment env,
+                                             const std::filesystem::path& cwd) {
+    env["INMAEK_DATABASE_URL"] = url;
+    env.emplace("INMAEK_LOG_LEVEL", "info");
+    return std::make_unique<ServerProcess>(
+        INMAEK_BINARY, std::vector<std::string>{"serve", "--listen", "127.0.0.1:0"}, env, cwd);
+}
+
+bool wait_listening(ServerProcess& server, std::chrono::milliseconds timeout) {
+    if (server.wait_for_port(timeout)) return true;
+    ADD_FAILURE() << "the server did not report `listening on 127.0.0.1:<port>` within "
+                  << timeout.count() << " ms\n---- inmaek log ----\n"
+                  << server.log() << "--------------------";
+    return false;
+}
+
+std::int64_t query_number(const std::string& url, const std::string& sql) {
+    // SQLite: wait up to 5 s for a server that holds the write lock, like the server does.
+    const auto session =
+        test::open_session(test::backend_of(url) == "sqlite3" ? url + " timeout=5" : url);
+    long long number = 0;
+    *session << sql, soci::into(number);
+    return number;
+}
+
+std::int64_t count_rows(const std::string& url, const std::string& table) {
+    return query_number(url, "SELECT COUNT(*) FROM " + table);
+}
+
+Delivery deliver(HttpClient& client, std::string_view target, std::string_view body, int attempts,
+                 std::chrono::milliseconds pause) {
+    Delivery delivery;
+    while (delivery.attempts < attempts) {
+        if (delivery.attempts > 0) std::this_thread::sleep_for(pause);
+        ++delivery.attempts;
+        delivery.response = client.post(target, body);
+        const unsigned status = delivery.response.status;
+        if (status == 503) ++delivery.unavailable;
+        if (status != 503 && status != 0) break;
+    }
+    return delivery;
+}
+
+std::string reply_text(const HttpResponse& response) {
+    const auto call = nlohmann::json::parse(response.body, nullptr, false);
+    if (!call.is_object()) return {};
+    return call.value("text", "");
+}
+
+}  // namespace inmaek::e2e

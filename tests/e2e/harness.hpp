@@ -1,0 +1,77 @@
+#pragma once
+// What the end-to-end tests share beyond a process and an HTTP client: the database a test's
+// servers run on (SQLite or PostgreSQL), starting `inmaek serve` on it, Telegram updates built
+// from the fixtures, counting rows, and posting the way a platform does (retrying 503s).
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "tests/e2e/server_process.hpp"
+
+namespace inmaek::e2e {
+
+constexpr std::string_view kTelegramHook = "/hooks/telegram";
+constexpr auto kStartTimeout = std::chrono::seconds{30};
+
+/// The text of tests/fixtures/telegram/<name>.
+std::string telegram_fixture(const std::string& name);
+
+/// korean_meeting.json with another update_id, message_id (the same number) and text; `sender`
+/// replaces from.id when not 0.
+std::string telegram_update(std::int64_t update_id, std::string_view text, std::int64_t sender = 0);
+
+/// A fresh database of `backend` ("sqlite3" or "postgresql") for one test: a SQLite file in
+/// `sqlite_dir` or a new database on the test cluster, dropped again on destruction (stop the
+/// servers on it first).
+class TestDatabase {
+public:
+    TestDatabase(std::string_view backend, std::string_view hint,
+                 const std::filesystem::path& sqlite_dir);
+    ~TestDatabase();
+    TestDatabase(const TestDatabase&) = delete;
+    TestDatabase& operator=(const TestDatabase&) = delete;
+
+    [[nodiscard]] const std::string& url() const { return url_; }
+    [[nodiscard]] bool is_postgresql() const;
+
+private:
+    std::string url_;
+};
+
+/// A hint for a database name: the running test's name with its parameter.
+std::string current_test_name();
+
+/// `inmaek serve --listen 127.0.0.1:0` with INMAEK_DATABASE_URL=url (and INMAEK_LOG_LEVEL=info
+/// unless env sets it), started without waiting for it.
+std::unique_ptr<ServerProcess> launch_server(const std::string& url, Environment env,
+                                             const std::filesystem::path& cwd);
+
+/// Waits until the server listens; a test failure naming the log when it does not.
+bool wait_listening(ServerProcess& server, std::chrono::milliseconds timeout = kStartTimeout);
+
+/// The single integer a query yields (COUNT(*), MAX(…)), read through a connection of its own
+/// on the database of `url` (either backend). Throws on a failing query.
+std::int64_t query_number(const std::string& url, const std::string& sql);
+
+/// SELECT COUNT(*) FROM table.
+std::int64_t count_rows(const std::string& url, const std::string& table);
+
+/// How a platform delivers: a 503 or a failed connection is delivered again after `pause`, up
+/// to `attempts` deliveries in all.
+struct Delivery {
+    HttpResponse response;  ///< the last answer
+    int attempts = 0;       ///< deliveries made
+    int unavailable = 0;    ///< 503 answers among them
+};
+Delivery deliver(HttpClient& client, std::string_view target, std::string_view body,
+                 int attempts = 50,
+                 std::chrono::milliseconds pause = std::chrono::milliseconds{50});
+
+/// The "text" of a Telegram sendMessage answer, "" when the body is not one.
+std::string reply_text(const HttpResponse& response);
+
+}  // namespace inmaek::e2e

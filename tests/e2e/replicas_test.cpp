@@ -1,0 +1,248 @@
+// Several `inmaek serve` replicas on one PostgreSQL database, as behind a load balancer: the
+// same update delivered to two of them at once, concurrent changes to one lead, and replicas
+// that start together on an empty database.
+#include <gtest/gtest.h>
+#include <soci/soci.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <iostream>
+#include <latch>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/e2e/harness.hpp"
+#include "tests/e2e/server_process.hpp"
+#include "tests/support/postgres.hpp"
+
+namespace inmaek::e2e {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::int64_t kMinji = 5012345678;  // the fixture's sender
+constexpr std::int64_t kJisoo = 5012345679;
+constexpr std::int64_t kWon = 100'000'000;  // 1억 in KRW minor units (KRW has none below 1)
+
+double milliseconds_since(Clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+/// Runs `first` and `second` on two threads released together by a latch.
+template <typename First, typename Second>
+void at_once(First&& first, Second&& second) {
+    std::latch go{2};
+    std::thread other{[&] {
+        go.arrive_and_wait();
+        second();
+    }};
+    go.arrive_and_wait();
+    first();
+    other.join();
+}
+
+/// A keep-alive client whose connection is open already, so a request leaves at once.
+std::unique_ptr<HttpClient> connected_client(unsigned short port) {
+    auto client = std::make_unique<HttpClient>(port, std::chrono::seconds{30});
+    const auto health = client->get("/healthz");
+    EXPECT_EQ(health.status, 200U) << health.error;
+    return client;
+}
+
+class Replicas : public ::testing::Test {
+protected:
+    void TearDown() override {
+        if (HasFailure()) {
+            for (std::size_t i = 0; i < replicas_.size(); ++i) {
+                std::cerr << "---- replica " << i + 1 << " log ----\n"
+                          << replicas_[i]->log() << "--------------------\n";
+            }
+        }
+        replicas_.clear();  // before the database goes
+    }
+
+    /// Starts `count` replicas at once on the test's database and waits until all listen.
+    bool start(int count) {
+        for (int i = 0; i < count; ++i) {
+            replicas_.push_back(launch_server(database_.url(), {}, dir_.path()));
+        }
+        bool all = true;
+        for (auto& replica : replicas_) all = wait_listening(*replica) && all;
+        return all;
+    }
+
+    [[nodiscard]] unsigned short port(std::size_t replica) const {
+        return replicas_.at(replica)->port();
+    }
+
+    std::int64_t number(const std::string& sql) const { return query_number(database_.url(), sql); }
+
+    TempDir dir_;
+    TestDatabase database_{"postgresql", current_test_name(), dir_.path()};
+    std::vector<std::unique_ptr<ServerProcess>> replicas_;
+};
+
+// The second delivery waits at the event-key claim (INSERT ... ON CONFLICT DO NOTHING) until the
+// first one's transaction ends, then answers its stored reply.
+TEST_F(Replicas, SameUpdateOnTwoReplicasAtOnceIsStoredOnceAndAnsweredTheSame) {
+    ASSERT_TRUE(start(2));
+    const auto one = connected_client(port(0));
+    const auto two = connected_client(port(1));
+    constexpr int kUpdates = 20;
+    int retried = 0;
+    int overlapped = 0;  // rounds whose two deliveries were in flight together
+    std::vector<double> gaps;
+    const auto started = Clock::now();
+    for (int i = 0; i < kUpdates; ++i) {
+        const std::int64_t update_id = 910'000 + i;
+        const auto body = telegram_update(
+            update_id, "/회의 2025-02-04 11:00 @카카오 : 동시 배달 " + std::to_string(i));
+        Delivery first;
+        Delivery second;
+        Clock::time_point first_sent;
+        Clock::time_point first_done;
+        Clock::time_point second_sent;
+        Clock::time_point second_done;
+        at_once(
+            [&] {
+                first_sent = Clock::now();
+                first = deliver(*one, kTelegramHook, body);
+                first_done = Clock::now();
+            },
+            [&] {
+                second_sent = Clock::now();
+                second = deliver(*two, kTelegramHook, body);
+                second_done = Clock::now();
+            });
+        if (std::max(first_sent, second_sent) < std::min(first_done, second_done)) ++overlapped;
+        ASSERT_EQ(first.response.status, 200U)
+            << "update " << update_id << ": " << first.response.error << first.response.body;
+        ASSERT_EQ(second.response.status, 200U)
+            << "update " << update_id << ": " << second.response.error << second.response.body;
+        const auto text = reply_text(first.response);
+        EXPECT_NE(text.find("회의 #"), std::string::npos) << text;
+        EXPECT_EQ(reply_text(second.response), text) << "update " << update_id;
+        EXPECT_EQ(second.response.body, first.response.body) << "update " << update_id;
+        retried += first.attempts + second.attempts - 2;
+        gaps.push_back(
+            std::abs(std::chrono::duration<double, std::milli>(second_done - first_done).count()));
+    }
+    const double elapsed = milliseconds_since(started);
+
+    EXPECT_EQ(number("SELECT COUNT(*) FROM inbound_events"), kUpdates);
+    EXPECT_EQ(number("SELECT COUNT(*) FROM meetings"), kUpdates);
+    EXPECT_EQ(number("SELECT COUNT(DISTINCT notes) FROM meetings"), kUpdates)
+        << "every update made exactly one meeting";
+    EXPECT_EQ(number("SELECT COUNT(*) FROM companies"), 1);
+    EXPECT_EQ(number("SELECT COUNT(*) FROM workspaces"), 1);
+    EXPECT_GT(overlapped, 0) << "the two deliveries of an update never met";
+    std::sort(gaps.begin(), gaps.end());
+    std::cout << "[replicas] " << kUpdates << " updates, each to 2 replicas at once, in "
+              << static_cast<int>(elapsed) << " ms; " << overlapped
+              << " with both deliveries in flight together; " << retried
+              << " redelivery(s) after 503; answers apart by median " << gaps[gaps.size() / 2]
+              << " ms, max " << gaps.back() << " ms\n";
+}
+
+// Replica 1 moves the stage while replica 2 sets the value, round after round: the lead ends
+// each round with both changes, and every stage change is in the history, chained.
+TEST_F(Replicas, ConcurrentChangesToOneLeadLoseNoUpdate) {
+    ASSERT_TRUE(start(2));
+    const auto one = connected_client(port(0));
+    const auto two = connected_client(port(1));
+    std::int64_t update_id = 920'000;
+    // The workspace, both people and the lead exist first, made one after another.
+    const auto added = deliver(
+        *one, kTelegramHook,
+        telegram_update(++update_id, "/리드 add 카카오 파트너십 @카카오 단계:제안", kMinji));
+    ASSERT_EQ(added.response.status, 200U) << added.response.error << added.response.body;
+    const long long lead_id = number("SELECT MAX(id) FROM leads");
+    ASSERT_GT(lead_id, 0) << reply_text(added.response);
+    const auto lead = "/리드 " + std::to_string(lead_id);
+    const auto card = deliver(*two, kTelegramHook, telegram_update(++update_id, lead, kJisoo));
+    ASSERT_EQ(card.response.status, 200U) << card.response.error << card.response.body;
+
+    const auto session = test::open_session(database_.url());
+    constexpr int kRounds = 30;
+    int retried = 0;
+    std::vector<std::string> expected_stages{"proposal"};
+    const auto started = Clock::now();
+    for (int round = 0; round < kRounds; ++round) {
+        const bool signing = round % 2 == 0;
+        const auto stage_update =
+            telegram_update(++update_id, lead + (signing ? " 단계:계약" : " 단계:협상"), kMinji);
+        const auto value_update = telegram_update(
+            ++update_id, lead + " 금액:" + std::to_string(round + 1) + "억", kJisoo);
+        Delivery stage;
+        Delivery value;
+        at_once([&] { stage = deliver(*one, kTelegramHook, stage_update); },
+                [&] { value = deliver(*two, kTelegramHook, value_update); });
+        ASSERT_EQ(stage.response.status, 200U) << stage.response.error << stage.response.body;
+        ASSERT_EQ(value.response.status, 200U) << value.response.error << value.response.body;
+        retried += stage.attempts + value.attempts - 2;
+        expected_stages.emplace_back(signing ? "signed" : "negotiation");
+
+        std::string stage_now;
+        long long value_now = 0;
+        soci::indicator value_set = soci::i_ok;  // NULL: the first value was lost
+        *session << "SELECT stage, value_amount FROM leads WHERE id = :id", soci::into(stage_now),
+            soci::into(value_now, value_set), soci::use(lead_id);
+        if (value_set != soci::i_ok) value_now = 0;
+        ASSERT_EQ(stage_now, expected_stages.back()) << "round " << round << ": a stage was lost";
+        ASSERT_EQ(value_now, (round + 1) * kWon) << "round " << round << ": a value was lost";
+    }
+    const double elapsed = milliseconds_since(started);
+
+    std::vector<std::string> from(kRounds + 10);
+    std::vector<std::string> to(kRounds + 10);
+    *session << "SELECT from_stage, to_stage FROM lead_stage_history WHERE lead_id = :id "
+                "ORDER BY id",
+        soci::into(from), soci::into(to), soci::use(lead_id);
+    ASSERT_EQ(to.size(), expected_stages.size()) << "one history entry per stage change";
+    EXPECT_EQ(to, expected_stages);
+    EXPECT_EQ(from.front(), "");
+    for (std::size_t i = 1; i < from.size(); ++i) {
+        EXPECT_EQ(from[i], to[i - 1]) << "history entry " << i << " does not follow the one before";
+    }
+    EXPECT_EQ(number("SELECT COUNT(*) FROM audit_log WHERE entity = 'lead' AND action = 'update'"),
+              2 * kRounds);
+    std::cout << "[replicas] " << kRounds << " rounds of a stage and a value change to lead #"
+              << lead_id << " on 2 replicas at once in " << static_cast<int>(elapsed) << " ms; "
+              << retried << " redelivery(s) after 503\n";
+}
+
+TEST_F(Replicas, ReplicasStartingTogetherMigrateOnce) {
+    constexpr int kCount = 3;
+    const auto started = Clock::now();
+    ASSERT_TRUE(start(kCount));
+    for (std::size_t i = 0; i < kCount; ++i) {
+        const auto ready = get(port(i), "/readyz");
+        EXPECT_EQ(ready.status, 200U) << "replica " << i + 1 << ": " << ready.error << ready.body;
+    }
+    const double elapsed = milliseconds_since(started);
+    const auto versions = number("SELECT COUNT(DISTINCT version) FROM schema_migrations");
+    EXPECT_GE(versions, 1);
+    EXPECT_EQ(number("SELECT COUNT(*) FROM schema_migrations"), versions)
+        << "a migration was recorded twice";
+    EXPECT_EQ(number("SELECT MAX(version) FROM schema_migrations"), versions);
+    // Each migration was applied by exactly one replica.
+    std::int64_t applied = 0;
+    for (const auto& replica : replicas_) {
+        const auto log = replica->log();
+        for (auto at = log.find("applied migration "); at != std::string::npos;
+             at = log.find("applied migration ", at + 1)) {
+            ++applied;
+        }
+    }
+    EXPECT_EQ(applied, versions);
+    std::cout << "[replicas] " << kCount << " replicas started together, ready in "
+              << static_cast<int>(elapsed) << " ms; " << versions
+              << " migrations applied once each\n";
+}
+
+}  // namespace
+}  // namespace inmaek::e2e
