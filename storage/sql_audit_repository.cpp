@@ -43,8 +43,7 @@ void SqlAuditRepository::append(const AuditEntry& entry) {
 
 std::vector<AuditEntry> SqlAuditRepository::recent(Id workspace_id, int limit) {
     const Int workspace = workspace_id;
-    // SQLite reads a negative LIMIT as "no limit".
-    const int row_limit = limit > 0 ? limit : -1;
+    const int max_rows = sql_limit(limit);
     Int row_workspace_id = 0;
     Nullable<Int> user_id;
     std::string action;
@@ -56,7 +55,7 @@ std::vector<AuditEntry> SqlAuditRepository::recent(Id workspace_id, int limit) {
     Int at = 0;
     auto statement = prepare(session_, kRecentAudit, [&](soci::statement& st) {
         st.exchange(soci::use(workspace));
-        st.exchange(soci::use(row_limit));
+        st.exchange(soci::use(max_rows));
         st.exchange(soci::into(row_workspace_id));
         user_id.bind_into(st);
         st.exchange(soci::into(action));

@@ -186,15 +186,14 @@ std::vector<Meeting> SqlMeetingRepository::list(const char* sql, Id workspace_id
                                                 int limit) {
     const Int workspace = workspace_id;
     const Int other = other_id;
-    // SQLite reads a negative LIMIT as "no limit".
-    const int row_limit = limit > 0 ? limit : -1;
+    const int max_rows = sql_limit(limit);
     MeetingRow row;
     std::vector<Meeting> meetings;
     {
         auto statement = prepare(session_, sql, [&](soci::statement& st) {
             st.exchange(soci::use(workspace));
             st.exchange(soci::use(other));
-            st.exchange(soci::use(row_limit));
+            st.exchange(soci::use(max_rows));
             row.bind(st);
         });
         for_each_row(statement, [&] { meetings.push_back(row.to_record()); });

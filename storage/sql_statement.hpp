@@ -10,6 +10,7 @@
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -55,6 +56,12 @@ private:
 inline long long last_insert_rowid(soci::session& session) {
     auto* backend = static_cast<soci::sqlite3_session_backend*>(session.get_backend());
     return sqlite_api::sqlite3_last_insert_rowid(backend->conn_);
+}
+
+/// The value to bind to `LIMIT :limit` for at most `limit` rows, where 0 or less means all of
+/// them: the largest int, as PostgreSQL refuses the negative LIMIT that SQLite reads as none.
+inline int sql_limit(int limit) {
+    return limit > 0 ? limit : std::numeric_limits<int>::max();
 }
 
 /// Runs a statement without result rows (or whose rows are not wanted).

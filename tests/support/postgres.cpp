@@ -176,4 +176,60 @@ std::unique_ptr<soci::session> open_session(std::string_view url) {
     throw std::invalid_argument("unknown test backend: " + backend);
 }
 
+std::string query_text(std::string_view url, const std::string& sql) {
+    const auto session = open_session(url);
+    std::string value;
+    soci::indicator indicator = soci::i_null;
+    *session << sql, soci::into(value, indicator);
+    return indicator == soci::i_ok ? value : "";
+}
+
+void execute(std::string_view url, const std::string& sql) {
+    *open_session(url) << sql;
+}
+
+TempDir::TempDir() {
+    static std::atomic<int> counter{0};
+    path_ = std::filesystem::path(::testing::TempDir()) /
+            ("inmaek-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+}
+
+namespace {
+
+/// The name of the running test ("Finds/postgresql"), or "test" outside one.
+std::string running_test_name() {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    return info == nullptr ? "test" : info->name();
+}
+
+}  // namespace
+
+FreshDatabase::FreshDatabase(std::string_view backend)
+    : backend_(backend), url_(fresh_database_url(backend, running_test_name(), dir_.path())) {}
+
+FreshDatabase::~FreshDatabase() {
+    if (backend_ != "postgresql") return;
+    try {
+        drop_postgres_database(url_);
+    } catch (const std::exception& error) {
+        ADD_FAILURE() << "could not drop the test database " << database_of(url_) << ": "
+                      << error.what();
+    }
+}
+
+std::filesystem::path FreshDatabase::sqlite_file() const {
+    constexpr std::string_view kPrefix = "sqlite3://db=";
+    if (!url_.starts_with(kPrefix)) {
+        throw std::logic_error("not a SQLite test database: " + backend_);
+    }
+    return url_.substr(kPrefix.size());
+}
+
 }  // namespace inmaek::test

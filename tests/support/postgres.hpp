@@ -67,4 +67,47 @@ void drop_postgres_database(std::string_view url);
 /// what the code under test wrote. Throws soci::soci_error when the connection fails.
 [[nodiscard]] std::unique_ptr<soci::session> open_session(std::string_view url);
 
+/// The first column of the first row `sql` yields on the database of `url`, read through a
+/// session of its own (open_session); "" when there is no row or the value is NULL.
+[[nodiscard]] std::string query_text(std::string_view url, const std::string& sql);
+
+/// Runs one statement on the database of `url` through a session of its own.
+void execute(std::string_view url, const std::string& sql);
+
+/// A folder of its own under the test temp dir (created), removed with the object.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+
+    [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+
+private:
+    std::filesystem::path path_;
+};
+
+/// A fresh database for one test (fresh_database_url), named after the running test: a file in
+/// a TempDir of its own on SQLite, a database on the test cluster on PostgreSQL. Both go with
+/// the object (the database is dropped, which saves the cluster's disk), so the object must
+/// outlive every inmaek::storage::Database on it.
+class FreshDatabase {
+public:
+    explicit FreshDatabase(std::string_view backend);
+    ~FreshDatabase();
+    FreshDatabase(const FreshDatabase&) = delete;
+    FreshDatabase& operator=(const FreshDatabase&) = delete;
+
+    [[nodiscard]] const std::string& url() const { return url_; }
+    [[nodiscard]] const std::string& backend() const { return backend_; }
+    /// The database file of a SQLite database; throws std::logic_error on PostgreSQL.
+    [[nodiscard]] std::filesystem::path sqlite_file() const;
+
+private:
+    TempDir dir_;
+    std::string backend_;
+    std::string url_;
+};
+
 }  // namespace inmaek::test

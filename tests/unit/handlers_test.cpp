@@ -1,12 +1,11 @@
-// The chat language over real SQLite repositories, with a fixed clock (2025-02-04 09:00 KST).
+// The chat language over real repositories, on SQLite and on PostgreSQL, with a fixed clock
+// (2025-02-04 09:00 KST).
 #include <gtest/gtest.h>
-
-#include <filesystem>
-#include <random>
 
 #include "handlers/conversation.hpp"
 #include "handlers/router.hpp"
 #include "storage/database.hpp"
+#include "tests/support/postgres.hpp"
 
 namespace {
 
@@ -19,19 +18,19 @@ using inmaek::handlers::Reply;
 using inmaek::storage::Database;
 using inmaek::storage::DatabaseOptions;
 using inmaek::storage::UnitOfWork;
+using inmaek::test::backend_name;
+using inmaek::test::backends;
+using inmaek::test::FreshDatabase;
 
 // 2025-02-04 00:00 UTC = 09:00 in Seoul.
 const std::chrono::sys_seconds kMorning{std::chrono::sys_days{std::chrono::year{2025} / 2 / 4}};
 
-class ChatLanguage : public ::testing::Test {
+/// A fresh database on the backend of the test's parameter.
+class ChatLanguage : public ::testing::TestWithParam<std::string> {
 protected:
     void SetUp() override {
-        std::random_device random;
-        dir_ = std::filesystem::temp_directory_path() /
-               ("inmaek-handlers-" + std::to_string(random()) + std::to_string(random()));
-        std::filesystem::create_directories(dir_);
         DatabaseOptions options;
-        options.url = "sqlite3://db=" + (dir_ / "test.db").string();
+        options.url = fresh_.url();
         database_ = std::make_unique<Database>(options);
         database_->migrate();
         conversation_ = std::make_unique<Conversation>(policy());
@@ -39,7 +38,6 @@ protected:
     void TearDown() override {
         conversation_.reset();
         database_.reset();
-        std::filesystem::remove_all(dir_);
     }
     virtual ConversationPolicy policy() { return ConversationPolicy{}; }
 
@@ -82,13 +80,16 @@ protected:
         });
     }
 
-    std::filesystem::path dir_;
+    // Declared first: the database is dropped after its sessions have closed.
+    FreshDatabase fresh_{GetParam()};
     std::unique_ptr<Database> database_;
     std::unique_ptr<Conversation> conversation_;
     std::int64_t sequence_ = 1000;
 };
 
-TEST_F(ChatLanguage, KoreanOneLineMeetingIsStoredWithNewCompaniesAndPeople) {
+INSTANTIATE_TEST_SUITE_P(Backends, ChatLanguage, ::testing::ValuesIn(backends()), backend_name);
+
+TEST_P(ChatLanguage, KoreanOneLineMeetingIsStoredWithNewCompaniesAndPeople) {
     const auto reply = say(
         "/회의 오늘 11시 @카카오 @OpenAI 참석: 샘 알트먼, 케빈 와일 : 카카오톡×ChatGPT 연동 논의");
     EXPECT_EQ(reply.kind, Reply::Kind::ok) << all(reply);
@@ -102,7 +103,7 @@ TEST_F(ChatLanguage, KoreanOneLineMeetingIsStoredWithNewCompaniesAndPeople) {
     EXPECT_EQ(companies(), 2U);
 }
 
-TEST_F(ChatLanguage, EnglishMeetingWithPlaceAndPeople) {
+TEST_P(ChatLanguage, EnglishMeetingWithPlaceAndPeople) {
     const auto reply =
         say("/meet 2025-02-04 14:00 @Naver @\"LG AI Research\" with Sam Altman at \"The Plaza "
             "Hotel\" : Builder Lab",
@@ -114,7 +115,7 @@ TEST_F(ChatLanguage, EnglishMeetingWithPlaceAndPeople) {
     EXPECT_NE(all(reply).find("Notes: Builder Lab"), std::string::npos);
 }
 
-TEST_F(ChatLanguage, BlockFormMeetingWithFollowUpDue) {
+TEST_P(ChatLanguage, BlockFormMeetingWithFollowUpDue) {
     const auto reply =
         say("/회의 2025-02-04 11:00\n회사: 카카오, OpenAI\n참석: 샘 알트먼, 케빈 와일\n장소: "
             "카카오 미디어데이\n"
@@ -127,7 +128,7 @@ TEST_F(ChatLanguage, BlockFormMeetingWithFollowUpDue) {
     EXPECT_NE(text.find("후속 #1: MOU 초안 송부 (2025-02-11까지)"), std::string::npos) << text;
 }
 
-TEST_F(ChatLanguage, CompaniesResolveThroughAliasesAndFoldedKeys) {
+TEST_P(ChatLanguage, CompaniesResolveThroughAliasesAndFoldedKeys) {
     ASSERT_EQ(say("/company add Kakao alias:카카오,\"Kakao Corp\" industry:platform", "en").kind,
               Reply::Kind::ok);
     for (const auto* mention : {"@카카오", "@kakao", "@KAKAO", "@\"kakao corp\"", "@ＫＡＫＡＯ"}) {
@@ -140,13 +141,13 @@ TEST_F(ChatLanguage, CompaniesResolveThroughAliasesAndFoldedKeys) {
     EXPECT_EQ(companies(), 1U);
 }
 
-TEST_F(ChatLanguage, CurlyQuotesGroupNames) {
+TEST_P(ChatLanguage, CurlyQuotesGroupNames) {
     const auto reply = say("/회의 내일 오후 3시 @“LG AI 연구원” 참석: “구광모 회장” : 엑사원 협력");
     ASSERT_EQ(reply.kind, Reply::Kind::ok) << all(reply);
     EXPECT_EQ(reply.title, "✅ 회의 #1 · 2025-02-05 15:00 KST · LG AI 연구원 · 구광모 회장");
 }
 
-TEST_F(ChatLanguage, AMistakeAnswersWhatWasWrongWithUsageAndStoresNothing) {
+TEST_P(ChatLanguage, AMistakeAnswersWhatWasWrongWithUsageAndStoresNothing) {
     const auto reply = say("/회의 오늘 11시 참석: 샘 알트먼 : 회사 없이");
     EXPECT_EQ(reply.kind, Reply::Kind::error);
     EXPECT_NE(reply.title.find("@회사"), std::string::npos) << reply.title;
@@ -160,13 +161,13 @@ TEST_F(ChatLanguage, AMistakeAnswersWhatWasWrongWithUsageAndStoresNothing) {
     EXPECT_EQ(companies(), 0U);
 }
 
-TEST_F(ChatLanguage, UnknownCommandPointsToHelp) {
+TEST_P(ChatLanguage, UnknownCommandPointsToHelp) {
     const auto reply = say("/frobnicate", "en");
     EXPECT_EQ(reply.kind, Reply::Kind::error);
     EXPECT_NE(all(reply).find("/help"), std::string::npos);
 }
 
-TEST_F(ChatLanguage, RedeliveredEventReturnsTheStoredReplyAndChangesNothing) {
+TEST_P(ChatLanguage, RedeliveredEventReturnsTheStoredReplyAndChangesNothing) {
     const auto first = send("/meet today 11:00 @Kakao : sync", "5012345678", "en", "734512901");
     ASSERT_FALSE(first.replayed);
     for (int i = 0; i < 5; ++i) {
@@ -177,7 +178,7 @@ TEST_F(ChatLanguage, RedeliveredEventReturnsTheStoredReplyAndChangesNothing) {
     EXPECT_EQ(meetings(), 1);
 }
 
-TEST_F(ChatLanguage, LeadMovesThroughStagesWithHistory) {
+TEST_P(ChatLanguage, LeadMovesThroughStagesWithHistory) {
     const auto added =
         say("/리드 add \"KakaoTalk × ChatGPT 연동\" @카카오 @OpenAI 단계:미팅 금액:50억 마감:3/31");
     ASSERT_EQ(added.kind, Reply::Kind::ok) << all(added);
@@ -201,7 +202,7 @@ TEST_F(ChatLanguage, LeadMovesThroughStagesWithHistory) {
     EXPECT_EQ(missing.kind, Reply::Kind::error);
 }
 
-TEST_F(ChatLanguage, FollowUpsAreListedAndDoneOnce) {
+TEST_P(ChatLanguage, FollowUpsAreListedAndDoneOnce) {
     const auto added = say("/할일 MOU 초안 송부 2/11까지");
     ASSERT_EQ(added.kind, Reply::Kind::ok) << all(added);
     EXPECT_EQ(added.title, "✅ 후속 #1: MOU 초안 송부 (2025-02-11까지)");
@@ -213,7 +214,7 @@ TEST_F(ChatLanguage, FollowUpsAreListedAndDoneOnce) {
     EXPECT_EQ(say("/done 42", "en").kind, Reply::Kind::error);
 }
 
-TEST_F(ChatLanguage, ContactsBelongToTheirCompany) {
+TEST_P(ChatLanguage, ContactsBelongToTheirCompany) {
     const auto reply = say(
         "/contact add \"Sam Altman\" @OpenAI title:CEO email:sam@openai.com alias:\"샘 알트먼\"",
         "en");
@@ -225,7 +226,7 @@ TEST_F(ChatLanguage, ContactsBelongToTheirCompany) {
     EXPECT_EQ(say("/contact add Kim email:not-an-email", "en").kind, Reply::Kind::error);
 }
 
-TEST_F(ChatLanguage, CompanyCardShowsContactsLeadsAndMeetings) {
+TEST_P(ChatLanguage, CompanyCardShowsContactsLeadsAndMeetings) {
     say("/회사 add 카카오 alias:Kakao 업종:플랫폼 등급:A");
     say("/회의 오늘 11시 @Kakao 참석: 샘 알트먼 : 연동 논의");
     say("/리드 add 연동 @카카오");
@@ -239,7 +240,7 @@ TEST_F(ChatLanguage, CompanyCardShowsContactsLeadsAndMeetings) {
     EXPECT_EQ(say("/회사 add 카카오").kind, Reply::Kind::error);
 }
 
-TEST_F(ChatLanguage, FirstPersonIsAdminAndLaterOnesAreMembers) {
+TEST_P(ChatLanguage, FirstPersonIsAdminAndLaterOnesAreMembers) {
     say("/help");
     send("/help", "777");
     database_->transact([](UnitOfWork& work) {
@@ -253,7 +254,7 @@ TEST_F(ChatLanguage, FirstPersonIsAdminAndLaterOnesAreMembers) {
     });
 }
 
-TEST_F(ChatLanguage, HelpListsEveryCommandWithItsKoreanAliases) {
+TEST_P(ChatLanguage, HelpListsEveryCommandWithItsKoreanAliases) {
     const auto help = all(say("/도움말"));
     for (const auto* name : {"/meet /회의", "/company /회사", "/contact /연락처", "/lead /리드",
                              "/todo /할일", "/todos /할일목록", "/done /완료", "/help /도움말"}) {
@@ -262,7 +263,7 @@ TEST_F(ChatLanguage, HelpListsEveryCommandWithItsKoreanAliases) {
     EXPECT_NE(all(say("/help meet", "en")).find("Usage: /meet"), std::string::npos);
 }
 
-TEST_F(ChatLanguage, TextWithoutACommandInADirectChatGetsAHint) {
+TEST_P(ChatLanguage, TextWithoutACommandInADirectChatGetsAHint) {
     Message message;
     message.platform = Platform::telegram;
     message.event_key = "dm-1";
@@ -279,7 +280,7 @@ TEST_F(ChatLanguage, TextWithoutACommandInADirectChatGetsAHint) {
     EXPECT_EQ(companies(), 0U);
 }
 
-TEST_F(ChatLanguage, OrdinaryChatterAndOtherBotsCommandsAreIgnored) {
+TEST_P(ChatLanguage, OrdinaryChatterAndOtherBotsCommandsAreIgnored) {
     EXPECT_TRUE(send("점심 뭐 먹지?").ignored);
     EXPECT_EQ(meetings(), 0);
 }
@@ -294,14 +295,16 @@ protected:
     }
 };
 
-TEST_F(LinkedChatsOnly, AnUnlinkedChatIsToldHowToLinkIt) {
+INSTANTIATE_TEST_SUITE_P(Backends, LinkedChatsOnly, ::testing::ValuesIn(backends()), backend_name);
+
+TEST_P(LinkedChatsOnly, AnUnlinkedChatIsToldHowToLinkIt) {
     const auto reply = say("/help", "en");
     EXPECT_EQ(reply.kind, Reply::Kind::error);
     EXPECT_NE(reply.usage.find("inmaek workspace link"), std::string::npos);
     EXPECT_EQ(companies(), 0U);
 }
 
-TEST_F(LinkedChatsOnly, CommandsForAnotherBotAreIgnored) {
+TEST_P(LinkedChatsOnly, CommandsForAnotherBotAreIgnored) {
     EXPECT_TRUE(send("/meet@other_bot today @Kakao").ignored);
     EXPECT_FALSE(send("/help@crm_partner_bot").ignored);
 }

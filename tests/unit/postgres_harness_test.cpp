@@ -4,7 +4,6 @@
 #include <soci/soci.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -23,30 +22,8 @@ using inmaek::test::backends;
 using inmaek::test::fresh_database_url;
 using inmaek::test::fresh_postgres_database;
 using inmaek::test::open_session;
+using inmaek::test::TempDir;
 using inmaek::test::test_postgres_admin_url;
-
-/// A directory of its own under the test temp dir, removed with the object.
-class TempDir {
-public:
-    TempDir() {
-        static std::atomic<int> counter{0};
-        path_ = std::filesystem::path(::testing::TempDir()) /
-                ("inmaek-harness-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-        std::filesystem::remove_all(path_);
-        std::filesystem::create_directories(path_);
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    [[nodiscard]] const std::filesystem::path& path() const { return path_; }
-
-private:
-    std::filesystem::path path_;
-};
 
 std::string single_text(soci::session& session, const std::string& sql) {
     std::string value;

@@ -1,18 +1,27 @@
+// Storage over real databases: every repository test runs on SQLite and on the throwaway
+// PostgreSQL cluster of the ctest fixture `postgres` (tests/support/postgres.hpp); the few that
+// check SQLite's own machinery (WAL, pragmas, file locks, :memory:) run on SQLite alone.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
-
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <future>
+#include <latch>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "storage/database.hpp"
+#include "tests/support/postgres.hpp"
 
 namespace {
 
@@ -35,6 +44,12 @@ using inmaek::storage::Unavailable;
 using inmaek::storage::UnitOfWork;
 using inmaek::storage::User;
 using inmaek::storage::Workspace;
+using inmaek::test::backend_name;
+using inmaek::test::backends;
+using inmaek::test::execute;
+using inmaek::test::FreshDatabase;
+using inmaek::test::query_text;
+using inmaek::test::TempDir;
 using namespace std::chrono_literals;
 
 /// 2025-02-04 11:00 KST, the morning of Kakao's media day.
@@ -44,61 +59,24 @@ Day day(int y, unsigned m, unsigned d) {
     return Day{std::chrono::year{y} / std::chrono::month{m} / std::chrono::day{d}};
 }
 
-/// A directory of its own under the test temp dir, removed with the object.
-class TempDir {
-public:
-    TempDir() {
-        static std::atomic<int> counter{0};
-        path_ = std::filesystem::path(::testing::TempDir()) /
-                ("inmaek-storage-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-        std::filesystem::remove_all(path_);
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    [[nodiscard]] const std::filesystem::path& path() const { return path_; }
-
-private:
-    std::filesystem::path path_;
-};
-
-DatabaseOptions options_for(const std::filesystem::path& file, std::size_t pool_size = 2) {
+DatabaseOptions options_for(const std::string& url, std::size_t pool_size = 2) {
     DatabaseOptions options;
-    options.url = "sqlite3://db=" + file.string();
+    options.url = url;
     options.pool_size = pool_size;
     options.busy_timeout_ms = 2000;
     return options;
 }
 
-/// Runs one statement on the file through a separate plain SQLite connection.
-std::string query_text(const std::filesystem::path& file, const std::string& sql) {
-    sqlite3* connection = nullptr;
-    if (sqlite3_open(file.c_str(), &connection) != SQLITE_OK) {
-        sqlite3_close(connection);
-        throw std::runtime_error("cannot open " + file.string());
+DatabaseOptions options_for(const std::filesystem::path& file, std::size_t pool_size = 2) {
+    return options_for("sqlite3://db=" + file.string(), pool_size);
+}
+
+/// SQLite's own consistency check, which also covers the WITHOUT ROWID tables. PostgreSQL has
+/// no such layout (and its amcheck is an extension a test database does not have).
+void expect_sqlite_integrity(const FreshDatabase& database) {
+    if (database.backend() == "sqlite3") {
+        EXPECT_EQ(query_text(database.url(), "PRAGMA integrity_check"), "ok");
     }
-    std::string result;
-    char* error = nullptr;
-    const int status = sqlite3_exec(
-        connection, sql.c_str(),
-        [](void* out, int columns, char** values, char**) {
-            if (columns > 0 && values[0] != nullptr) {
-                *static_cast<std::string*>(out) = values[0];
-            }
-            return 0;
-        },
-        &result, &error);
-    const std::string message = error != nullptr ? error : "";
-    sqlite3_free(error);
-    sqlite3_close(connection);
-    if (status != SQLITE_OK) {
-        throw std::runtime_error(message);
-    }
-    return result;
 }
 
 Company company(Id workspace_id, std::string name, std::string key) {
@@ -121,12 +99,12 @@ Contact contact(Id workspace_id, std::string name, std::string key,
     return contact;
 }
 
-/// A migrated database on a fresh file with one workspace and its first user.
-class Storage : public ::testing::Test {
+/// A migrated fresh database, on the backend of the test's parameter, with one workspace and its
+/// first user.
+class Storage : public ::testing::TestWithParam<std::string> {
 protected:
     void SetUp() override {
-        file_ = dir_.path() / "var" / "inmaek.db";
-        db_ = std::make_unique<Database>(options_for(file_));
+        db_ = std::make_unique<Database>(options_for(fresh_.url()));
         db_->migrate();
         std::tie(workspace_, user_) = db_->transact([](UnitOfWork& work) {
             Workspace workspace =
@@ -149,18 +127,32 @@ protected:
         });
     }
 
-    TempDir dir_;
-    std::filesystem::path file_;
+    // Declared first: the database is dropped after every session on it has closed.
+    FreshDatabase fresh_{GetParam()};
     std::unique_ptr<Database> db_;
     Id workspace_ = 0;
     Id user_ = 0;
 };
 
-TEST(StorageMigrations, ApplyOnceAndAreIdempotent) {
-    TempDir dir;
-    const auto file = dir.path() / "nested" / "dirs" / "inmaek.db";
-    Database db(options_for(file));
-    EXPECT_TRUE(std::filesystem::exists(file.parent_path()));
+INSTANTIATE_TEST_SUITE_P(Backends, Storage, ::testing::ValuesIn(backends()), backend_name);
+
+/// The same, for what only SQLite has: the write-ahead log and its pragmas.
+class SqliteStorage : public Storage {};
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, SqliteStorage, ::testing::Values(std::string("sqlite3")),
+                         backend_name);
+
+/// A fresh, empty database on the backend of the test's parameter.
+class StorageMigrations : public ::testing::TestWithParam<std::string> {
+protected:
+    FreshDatabase fresh_{GetParam()};
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, StorageMigrations, ::testing::ValuesIn(backends()),
+                         backend_name);
+
+TEST_P(StorageMigrations, ApplyOnceAndAreIdempotent) {
+    Database db(options_for(fresh_.url()));
     EXPECT_EQ(db.schema_version(), 0);
     EXPECT_GE(Database::latest_schema_version(), 1);
 
@@ -168,24 +160,23 @@ TEST(StorageMigrations, ApplyOnceAndAreIdempotent) {
     EXPECT_EQ(db.schema_version(), Database::latest_schema_version());
     EXPECT_EQ(db.migrate(), 0);
 
-    Database reopened(options_for(file));
+    Database reopened(options_for(fresh_.url()));
     EXPECT_EQ(reopened.migrate(), 0);
     EXPECT_EQ(reopened.schema_version(), Database::latest_schema_version());
-    EXPECT_EQ(query_text(file, "SELECT name FROM schema_migrations WHERE version = 1"), "initial");
+    EXPECT_EQ(query_text(fresh_.url(), "SELECT name FROM schema_migrations WHERE version = 1"),
+              "initial");
 }
 
-TEST(StorageMigrations, DatabaseWithNewerSchemaIsRefused) {
-    TempDir dir;
-    const auto file = dir.path() / "inmaek.db";
+TEST_P(StorageMigrations, DatabaseWithNewerSchemaIsRefused) {
     const int newer = Database::latest_schema_version() + 1;
     {
-        Database db(options_for(file));
+        Database db(options_for(fresh_.url()));
         db.migrate();
     }
-    query_text(file, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (" +
-                         std::to_string(newer) + ", 'from_the_future', 0)");
+    execute(fresh_.url(), "INSERT INTO schema_migrations (version, name, applied_at) VALUES (" +
+                              std::to_string(newer) + ", 'from_the_future', 0)");
 
-    Database db(options_for(file));
+    Database db(options_for(fresh_.url()));
     EXPECT_EQ(db.schema_version(), newer);
     try {
         db.migrate();
@@ -197,6 +188,43 @@ TEST(StorageMigrations, DatabaseWithNewerSchemaIsRefused) {
                   std::string::npos)
             << message;
     }
+}
+
+TEST_P(StorageMigrations, ReplicasMigratingTogetherApplyEachMigrationOnce) {
+    // Two replicas starting at once on one database, as two Database objects with connections
+    // of their own: PostgreSQL's advisory lock serialises them (without it, the second fails on
+    // the first's uncommitted CREATE TABLE), as BEGIN IMMEDIATE does on a SQLite file.
+    Database first(options_for(fresh_.url()));
+    Database second(options_for(fresh_.url()));
+    std::latch start{2};
+    const auto migrate = [&start](Database& db) {
+        start.arrive_and_wait();
+        return db.migrate();
+    };
+    auto applied_by_first = std::async(std::launch::async, migrate, std::ref(first));
+    auto applied_by_second = std::async(std::launch::async, migrate, std::ref(second));
+    EXPECT_EQ(applied_by_first.get() + applied_by_second.get(), Database::latest_schema_version());
+
+    EXPECT_EQ(first.schema_version(), Database::latest_schema_version());
+    EXPECT_EQ(second.schema_version(), Database::latest_schema_version());
+    EXPECT_EQ(query_text(fresh_.url(), "SELECT count(*) FROM schema_migrations"),
+              std::to_string(Database::latest_schema_version()));
+    // The schema works: both can write through it.
+    for (Database* db : {&first, &second}) {
+        EXPECT_GT(db->transact([](UnitOfWork& work) {
+            return work.workspaces().create(Workspace{.name = "BD team"}).id;
+        }),
+                  0);
+    }
+}
+
+TEST(StorageDatabase, SqliteFileInNewFoldersIsCreatedWithThem) {
+    TempDir dir;
+    const auto file = dir.path() / "nested" / "dirs" / "inmaek.db";
+    Database db(options_for(file));
+    EXPECT_TRUE(std::filesystem::exists(file.parent_path()));
+    EXPECT_EQ(db.migrate(), Database::latest_schema_version());
+    EXPECT_TRUE(std::filesystem::exists(file));
 }
 
 TEST(StorageDatabase, RejectsMalformedUrlsAndSharedMemoryDatabases) {
@@ -213,10 +241,50 @@ TEST(StorageDatabase, RejectsMalformedUrlsAndSharedMemoryDatabases) {
 
 TEST(StorageDatabase, UnreadableDatabaseFileIsUnavailable) {
     TempDir dir;
-    std::filesystem::create_directories(dir.path());
     const auto file = dir.path() / "garbage.db";
     std::ofstream(file) << std::string(8192, 'x');
     EXPECT_THROW(Database{options_for(file)}, Unavailable);
+}
+
+/// A loopback port nothing listens on, for as long as the object lives: the socket is bound
+/// (so no one else gets the port) but never listens, so a connection is refused at once.
+class ClosedPort {
+public:
+    ClosedPort() : socket_(::socket(AF_INET, SOCK_STREAM, 0)) {
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t length = sizeof address;
+        if (socket_ < 0 ||
+            ::bind(socket_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+            ::getsockname(socket_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+            throw std::runtime_error("cannot reserve a loopback port");
+        }
+        port_ = ntohs(address.sin_port);
+    }
+    ~ClosedPort() { ::close(socket_); }
+    ClosedPort(const ClosedPort&) = delete;
+    ClosedPort& operator=(const ClosedPort&) = delete;
+
+    [[nodiscard]] int port() const { return port_; }
+
+private:
+    int socket_;
+    int port_ = 0;
+};
+
+TEST(StorageDatabase, UnreachablePostgresqlIsUnavailable) {
+    const ClosedPort closed;
+    const std::string url = "postgresql://host=127.0.0.1 port=" + std::to_string(closed.port()) +
+                            " dbname=inmaek user=inmaek password=secret connect_timeout=2";
+    try {
+        Database db(options_for(url));
+        FAIL() << "connected to a closed port";
+    } catch (const Unavailable& error) {
+        const std::string message = error.what();
+        EXPECT_EQ(message.find("secret"), std::string::npos) << message;
+        EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+    }
 }
 
 TEST(StorageDatabase, WriterBlockedBeyondBusyTimeoutIsUnavailable) {
@@ -247,9 +315,12 @@ TEST(StorageDatabase, WriterBlockedBeyondBusyTimeoutIsUnavailable) {
     EXPECT_TRUE(waiter.ping());
 }
 
-TEST_F(Storage, WalAndForeignKeysAreOn) {
-    EXPECT_EQ(query_text(file_, "PRAGMA journal_mode"), "wal");
-    // foreign_keys is per connection: prove ours enforce them.
+TEST_P(SqliteStorage, WriteAheadLogIsOn) {
+    EXPECT_EQ(query_text(fresh_.url(), "PRAGMA journal_mode"), "wal");
+}
+
+TEST_P(Storage, ForeignKeysAreEnforced) {
+    // On SQLite foreign_keys is per connection: this proves the pooled ones enforce them.
     EXPECT_ANY_THROW(db_->transact([&](UnitOfWork& work) {
         work.companies().create(company(workspace_ + 1000, "Nowhere", "nowhere"));
     }));
@@ -265,7 +336,7 @@ TEST_F(Storage, WalAndForeignKeysAreOn) {
     EXPECT_TRUE(db_->ping());
 }
 
-TEST_F(Storage, CompanyIsFoundByNameKeyAndByAlias) {
+TEST_P(Storage, CompanyIsFoundByNameKeyAndByAlias) {
     const Company kakao = db_->transact([&](UnitOfWork& work) {
         Company created = company(workspace_, "카카오", "카카오");
         created.industry = "platform";
@@ -299,7 +370,7 @@ TEST_F(Storage, CompanyIsFoundByNameKeyAndByAlias) {
     });
 }
 
-TEST_F(Storage, AliasNamingAnotherCompanyIsRefused) {
+TEST_P(Storage, AliasNamingAnotherCompanyIsRefused) {
     db_->transact([&](UnitOfWork& work) {
         const Id kakao = work.companies().create(company(workspace_, "카카오", "카카오")).id;
         const Id naver = work.companies().create(company(workspace_, "Naver", "naver")).id;
@@ -309,7 +380,7 @@ TEST_F(Storage, AliasNamingAnotherCompanyIsRefused) {
     });
 }
 
-TEST_F(Storage, CompanyListFiltersAndOrdersByName) {
+TEST_P(Storage, CompanyListFiltersAndOrdersByName) {
     db_->transact([&](UnitOfWork& work) {
         for (const auto& [name, industry] :
              std::vector<std::pair<std::string, std::string>>{{"Wrtn Technologies", "AI"},
@@ -329,7 +400,7 @@ TEST_F(Storage, CompanyListFiltersAndOrdersByName) {
     });
 }
 
-TEST_F(Storage, CompanyOfOneWorkspaceIsInvisibleFromAnother) {
+TEST_P(Storage, CompanyOfOneWorkspaceIsInvisibleFromAnother) {
     const Id other = other_workspace();
     const Id kakao = db_->transact([&](UnitOfWork& work) {
         const Id id = work.companies().create(company(workspace_, "카카오", "카카오")).id;
@@ -348,7 +419,7 @@ TEST_F(Storage, CompanyOfOneWorkspaceIsInvisibleFromAnother) {
     });
 }
 
-TEST_F(Storage, LinkToAnotherWorkspacesCompanyIsRefused) {
+TEST_P(Storage, LinkToAnotherWorkspacesCompanyIsRefused) {
     const Id other = other_workspace();
     const Id foreign_company = db_->transact([&](UnitOfWork& work) {
         return work.companies().create(company(other, "Samsung Electronics", "samsung")).id;
@@ -367,7 +438,7 @@ TEST_F(Storage, LinkToAnotherWorkspacesCompanyIsRefused) {
               0);
 }
 
-TEST_F(Storage, ContactRoundTripsWithCompanyAndAliases) {
+TEST_P(Storage, ContactRoundTripsWithCompanyAndAliases) {
     const auto [openai, altman, weil] = db_->transact([&](UnitOfWork& work) {
         const Id company_id = work.companies().create(company(workspace_, "OpenAI", "openai")).id;
         Contact sam = contact(workspace_, "Sam Altman", "samaltman", company_id);
@@ -411,7 +482,7 @@ TEST_F(Storage, ContactRoundTripsWithCompanyAndAliases) {
     });
 }
 
-TEST_F(Storage, MeetingRoundTripsWithCompaniesAndContactsInOrder) {
+TEST_P(Storage, MeetingRoundTripsWithCompaniesAndContactsInOrder) {
     const Meeting stored = db_->transact([&](UnitOfWork& work) {
         const Id kakao = work.companies().create(company(workspace_, "카카오", "카카오")).id;
         const Id openai = work.companies().create(company(workspace_, "OpenAI", "openai")).id;
@@ -446,11 +517,10 @@ TEST_F(Storage, MeetingRoundTripsWithCompaniesAndContactsInOrder) {
         EXPECT_EQ(loaded->created_at, kMediaDay + 5min);
         EXPECT_FALSE(work.meetings().get(workspace_ + 1, stored.id));
     });
-    // SQLite's own consistency check, which also covers the WITHOUT ROWID tables.
-    EXPECT_EQ(query_text(file_, "PRAGMA integrity_check"), "ok");
+    expect_sqlite_integrity(fresh_);
 }
 
-TEST_F(Storage, MeetingsForCompanyContactAndLeadAreMostRecentFirst) {
+TEST_P(Storage, MeetingsForCompanyContactAndLeadAreMostRecentFirst) {
     db_->transact([&](UnitOfWork& work) {
         const Id kakao = work.companies().create(company(workspace_, "카카오", "카카오")).id;
         const Id naver = work.companies().create(company(workspace_, "Naver", "naver")).id;
@@ -490,10 +560,13 @@ TEST_F(Storage, MeetingsForCompanyContactAndLeadAreMostRecentFirst) {
         EXPECT_EQ(for_lead[0].lead_id, lead_id);
         EXPECT_EQ(work.meetings().count(workspace_), 3);
         EXPECT_TRUE(work.meetings().for_company(workspace_ + 1, kakao, 10).empty());
+        // No limit (0) lists them all.
+        EXPECT_EQ(work.meetings().for_company(workspace_, kakao, 0).size(), 2U);
+        EXPECT_EQ(work.meetings().for_contact(workspace_, sam, 0).size(), 3U);
     });
 }
 
-TEST_F(Storage, LeadCreateAndUpdateRecordStageHistory) {
+TEST_P(Storage, LeadCreateAndUpdateRecordStageHistory) {
     const auto [kakao, chip_maker] = db_->transact([&](UnitOfWork& work) {
         return std::pair{work.companies().create(company(workspace_, "카카오", "카카오")).id,
                          work.companies().create(company(workspace_, "SK hynix", "skhynix")).id};
@@ -562,11 +635,10 @@ TEST_F(Storage, LeadCreateAndUpdateRecordStageHistory) {
         work.leads().update(moved, elsewhere, user_, kMediaDay);
     }),
                  std::out_of_range);
-    // SQLite's own consistency check, which also covers the WITHOUT ROWID tables.
-    EXPECT_EQ(query_text(file_, "PRAGMA integrity_check"), "ok");
+    expect_sqlite_integrity(fresh_);
 }
 
-TEST_F(Storage, OpenLeadsForCompanyExcludeSignedAndDropped) {
+TEST_P(Storage, OpenLeadsForCompanyExcludeSignedAndDropped) {
     db_->transact([&](UnitOfWork& work) {
         const Id kakao = work.companies().create(company(workspace_, "카카오", "카카오")).id;
         std::vector<Id> ids;
@@ -587,7 +659,7 @@ TEST_F(Storage, OpenLeadsForCompanyExcludeSignedAndDropped) {
     });
 }
 
-TEST_F(Storage, FollowUpListFiltersOverdueAndDone) {
+TEST_P(Storage, FollowUpListFiltersOverdueAndDone) {
     const Id colleague = db_->transact([&](UnitOfWork& work) {
         return work.workspaces()
             .create_user(User{.workspace_id = workspace_,
@@ -652,7 +724,7 @@ TEST_F(Storage, FollowUpListFiltersOverdueAndDone) {
     });
 }
 
-TEST_F(Storage, FollowUpsOfALeadAreListed) {
+TEST_P(Storage, FollowUpsOfALeadAreListed) {
     db_->transact([&](UnitOfWork& work) {
         Lead lead;
         lead.workspace_id = workspace_;
@@ -674,7 +746,7 @@ TEST_F(Storage, FollowUpsOfALeadAreListed) {
     });
 }
 
-TEST_F(Storage, RedeliveredEventKeyIsRejectedByUniqueKey) {
+TEST_P(Storage, RedeliveredEventKeyIsRejectedByUniqueKey) {
     db_->transact([&](UnitOfWork& work) {
         EXPECT_FALSE(work.events().find_reply("telegram", "update:42"));
         work.events().record("telegram", "update:42", workspace_, R"({"text":"✅ Meeting #1"})",
@@ -692,11 +764,10 @@ TEST_F(Storage, RedeliveredEventKeyIsRejectedByUniqueKey) {
     db_->transact([&](UnitOfWork& work) {
         EXPECT_EQ(work.events().find_reply("telegram", "update:42"), R"({"text":"✅ Meeting #1"})");
     });
-    // SQLite's own consistency check, which also covers the WITHOUT ROWID tables.
-    EXPECT_EQ(query_text(file_, "PRAGMA integrity_check"), "ok");
+    expect_sqlite_integrity(fresh_);
 }
 
-TEST_F(Storage, TransactRollsBackOnException) {
+TEST_P(Storage, TransactRollsBackOnException) {
     EXPECT_THROW(db_->transact([&](UnitOfWork& work) {
         work.companies().create(company(workspace_, "Naver", "naver"));
         work.events().record("telegram", "update:7", workspace_, "{}", kMediaDay);
@@ -714,7 +785,7 @@ TEST_F(Storage, TransactRollsBackOnException) {
     EXPECT_GT(id, 0);
 }
 
-TEST_F(Storage, TransactBatchRollsBackOnlyTheThrowingJob) {
+TEST_P(Storage, TransactBatchRollsBackOnlyTheThrowingJob) {
     std::vector<Job> jobs;
     for (int i = 0; i < 4; ++i) {
         jobs.emplace_back([this, i](UnitOfWork& work) {
@@ -749,8 +820,8 @@ TEST_F(Storage, TransactBatchRollsBackOnlyTheThrowingJob) {
     });
 }
 
-TEST_F(Storage, ConcurrentTransactionsAllCommit) {
-    auto options = options_for(file_, 4);
+TEST_P(Storage, ConcurrentTransactionsAllCommit) {
+    auto options = options_for(fresh_.url(), 4);
     Database shared(options);
     constexpr int kThreads = 4;
     constexpr int kPerThread = 25;
@@ -787,7 +858,7 @@ TEST_F(Storage, ConcurrentTransactionsAllCommit) {
               kThreads * kPerThread);
 }
 
-TEST_F(Storage, WriteAheadLogStartsOverUnderSustainedWrites) {
+TEST_P(SqliteStorage, WriteAheadLogStartsOverUnderSustainedWrites) {
     // 160 MiB of meeting notes in 1600 commits: five times the point where the log is copied
     // back. If the log never started over, it would hold all of it; it starts over at the
     // latest when a commit finds it twice that size and no copy running.
@@ -802,14 +873,14 @@ TEST_F(Storage, WriteAheadLogStartsOverUnderSustainedWrites) {
             work.meetings().create(meeting);
         });
     }
-    const auto wal = std::filesystem::path(file_.string() + "-wal");
+    const auto wal = std::filesystem::path(fresh_.sqlite_file().string() + "-wal");
     ASSERT_TRUE(std::filesystem::exists(wal));
     EXPECT_LT(std::filesystem::file_size(wal), 110U * 1024 * 1024);
     EXPECT_EQ(db_->transact([&](UnitOfWork& work) { return work.meetings().count(workspace_); }),
               kCommits);
 }
 
-TEST_F(Storage, UsersAreFoundByPlatformIdHandleOrDisplayName) {
+TEST_P(Storage, UsersAreFoundByPlatformIdHandleOrDisplayName) {
     db_->transact([&](UnitOfWork& work) {
         auto& workspaces = work.workspaces();
         const auto by_platform = workspaces.find_user(workspace_, "telegram", "1001");
@@ -836,7 +907,7 @@ TEST_F(Storage, UsersAreFoundByPlatformIdHandleOrDisplayName) {
     });
 }
 
-TEST_F(Storage, ChatBindingKeepsItsWorkspace) {
+TEST_P(Storage, ChatBindingKeepsItsWorkspace) {
     const Id other = other_workspace();
     db_->transact([&](UnitOfWork& work) {
         auto& workspaces = work.workspaces();
@@ -864,7 +935,7 @@ TEST_F(Storage, ChatBindingKeepsItsWorkspace) {
     });
 }
 
-TEST_F(Storage, AuditLogKeepsRecentEntriesNewestFirst) {
+TEST_P(Storage, AuditLogKeepsRecentEntriesNewestFirst) {
     db_->transact([&](UnitOfWork& work) {
         work.audit().append({.workspace_id = workspace_,
                              .user_id = user_,
@@ -891,6 +962,7 @@ TEST_F(Storage, AuditLogKeepsRecentEntriesNewestFirst) {
         EXPECT_EQ(entries[1].source, "telegram:update:1");
         EXPECT_EQ(entries[1].at, kMediaDay);
         EXPECT_EQ(work.audit().recent(workspace_, 1).size(), 1U);
+        EXPECT_EQ(work.audit().recent(workspace_, 0).size(), 2U);  // no limit
         EXPECT_TRUE(work.audit().recent(workspace_ + 1, 10).empty());
     });
 }
