@@ -300,8 +300,7 @@ std::vector<StageChange> SqlLeadRepository::history(Id workspace_id, Id lead_id)
 std::vector<Lead> SqlLeadRepository::open_for_company(Id workspace_id, Id company_id, int limit) {
     const Int workspace = workspace_id;
     const Int company = company_id;
-    // SQLite reads a negative LIMIT as "no limit".
-    const int row_limit = limit > 0 ? limit : -1;
+    const int row_limit = sql_limit(limit);
     LeadRow row;
     std::vector<Lead> leads;
     {
