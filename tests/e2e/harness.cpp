@@ -25,7 +25,8 @@ std::string telegram_fixture(const std::string& name) {
     return text.str();
 }
 
-std::string telegram_update(std::int64_t update_id, std::string_view text, std::int64_t sender) {
+std::string telegram_update(std::int64_t update_id, std::string_view text, std::int64_t sender,
+                            std::int64_t chat) {
     static const auto kTemplate = nlohmann::json::parse(telegram_fixture("korean_meeting.json"));
     auto update = kTemplate;
     update["update_id"] = update_id;
@@ -33,6 +34,7 @@ std::string telegram_update(std::int64_t update_id, std::string_view text, std::
     update["message"]["text"] = text;
     update["message"].erase("entities");
     if (sender != 0) update["message"]["from"]["id"] = sender;
+    if (chat != 0) update["message"]["chat"]["id"] = chat;
     return update.dump();
 }
 
@@ -91,6 +93,7 @@ std::int64_t count_rows(const std::string& url, const std::string& table) {
 Delivery deliver(HttpClient& client, std::string_view target, std::string_view body, int attempts,
                  std::chrono::milliseconds pause) {
     Delivery delivery;
+    delivery.sent = std::chrono::steady_clock::now();
     while (delivery.attempts < attempts) {
         if (delivery.attempts > 0) std::this_thread::sleep_for(pause);
         ++delivery.attempts;
@@ -99,7 +102,16 @@ Delivery deliver(HttpClient& client, std::string_view target, std::string_view b
         if (status == 503) ++delivery.unavailable;
         if (status != 503 && status != 0) break;
     }
+    delivery.done = std::chrono::steady_clock::now();
     return delivery;
+}
+
+::testing::AssertionResult acknowledged(const Delivery& delivery) {
+    const auto& response = delivery.response;
+    if (response.status == 200) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure()
+           << "status " << response.status << " after " << delivery.attempts
+           << " deliveries: " << response.error << response.body;
 }
 
 std::string reply_text(const HttpResponse& response) {

@@ -3,6 +3,8 @@
 // servers run on (SQLite or PostgreSQL), starting `inmaek serve` on it, Telegram updates built
 // from the fixtures, counting rows, and posting the way a platform does (retrying 503s).
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -21,8 +23,9 @@ constexpr auto kStartTimeout = std::chrono::seconds{30};
 std::string telegram_fixture(const std::string& name);
 
 /// korean_meeting.json with another update_id, message_id (the same number) and text; `sender`
-/// replaces from.id when not 0.
-std::string telegram_update(std::int64_t update_id, std::string_view text, std::int64_t sender = 0);
+/// replaces from.id and `chat` chat.id when not 0.
+std::string telegram_update(std::int64_t update_id, std::string_view text, std::int64_t sender = 0,
+                            std::int64_t chat = 0);
 
 /// A fresh database of `backend` ("sqlite3" or "postgresql") for one test: a SQLite file in
 /// `sqlite_dir` or a new database on the test cluster, dropped again on destruction (stop the
@@ -63,13 +66,18 @@ std::int64_t count_rows(const std::string& url, const std::string& table);
 /// How a platform delivers: a 503 or a failed connection is delivered again after `pause`, up
 /// to `attempts` deliveries in all.
 struct Delivery {
-    HttpResponse response;  ///< the last answer
-    int attempts = 0;       ///< deliveries made
-    int unavailable = 0;    ///< 503 answers among them
+    HttpResponse response;                       ///< the last answer
+    int attempts = 0;                            ///< deliveries made
+    int unavailable = 0;                         ///< 503 answers among them
+    std::chrono::steady_clock::time_point sent;  ///< the first delivery left
+    std::chrono::steady_clock::time_point done;  ///< the last answer came
 };
 Delivery deliver(HttpClient& client, std::string_view target, std::string_view body,
                  int attempts = 50,
                  std::chrono::milliseconds pause = std::chrono::milliseconds{50});
+
+/// Success when the delivery ended in a 200; else a failure that shows the answer.
+::testing::AssertionResult acknowledged(const Delivery& delivery);
 
 /// The "text" of a Telegram sendMessage answer, "" when the body is not one.
 std::string reply_text(const HttpResponse& response);

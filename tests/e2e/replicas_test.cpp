@@ -1,6 +1,7 @@
 // Several `inmaek serve` replicas on one PostgreSQL database, as behind a load balancer: the
-// same update delivered to two of them at once, concurrent changes to one lead, and replicas
-// that start together on an empty database.
+// same update delivered to two of them at once, concurrent changes to one lead, the first
+// messages of a chat and new names arriving at two replicas at once, and replicas that start
+// together on an empty database.
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
@@ -13,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "tests/e2e/harness.hpp"
@@ -45,14 +47,6 @@ void at_once(First&& first, Second&& second) {
     other.join();
 }
 
-/// A keep-alive client whose connection is open already, so a request leaves at once.
-std::unique_ptr<HttpClient> connected_client(unsigned short port) {
-    auto client = std::make_unique<HttpClient>(port, std::chrono::seconds{30});
-    const auto health = client->get("/healthz");
-    EXPECT_EQ(health.status, 200U) << health.error;
-    return client;
-}
-
 class Replicas : public ::testing::Test {
 protected:
     void TearDown() override {
@@ -65,14 +59,35 @@ protected:
         replicas_.clear();  // before the database goes
     }
 
-    /// Starts `count` replicas at once on the test's database and waits until all listen.
+    /// Starts `count` replicas at once on the test's database and waits until all listen; then
+    /// opens a keep-alive connection to each, so that a request leaves at once.
     bool start(int count) {
         for (int i = 0; i < count; ++i) {
             replicas_.push_back(launch_server(database_.url(), {}, dir_.path()));
         }
         bool all = true;
         for (auto& replica : replicas_) all = wait_listening(*replica) && all;
+        for (std::size_t i = 0; all && i < replicas_.size(); ++i) {
+            clients_.push_back(std::make_unique<HttpClient>(port(i), std::chrono::seconds{30}));
+            const auto health = clients_.back()->get("/healthz");
+            EXPECT_EQ(health.status, 200U) << "replica " << i + 1 << ": " << health.error;
+        }
         return all;
+    }
+
+    /// Delivers `update` to `replica`, as a platform does (503s delivered again).
+    Delivery send(std::size_t replica, const std::string& update) {
+        return deliver(*clients_.at(replica), kTelegramHook, update);
+    }
+
+    /// Delivers `to_first` to replica 1 and `to_second` to replica 2 from two threads released
+    /// together.
+    std::pair<Delivery, Delivery> send_together(const std::string& to_first,
+                                                const std::string& to_second) {
+        std::pair<Delivery, Delivery> result;
+        at_once([&] { result.first = send(0, to_first); },
+                [&] { result.second = send(1, to_second); });
+        return result;
     }
 
     [[nodiscard]] unsigned short port(std::size_t replica) const {
@@ -84,14 +99,13 @@ protected:
     TempDir dir_;
     TestDatabase database_{"postgresql", current_test_name(), dir_.path()};
     std::vector<std::unique_ptr<ServerProcess>> replicas_;
+    std::vector<std::unique_ptr<HttpClient>> clients_;
 };
 
 // The second delivery waits at the event-key claim (INSERT ... ON CONFLICT DO NOTHING) until the
 // first one's transaction ends, then answers its stored reply.
 TEST_F(Replicas, SameUpdateOnTwoReplicasAtOnceIsStoredOnceAndAnsweredTheSame) {
     ASSERT_TRUE(start(2));
-    const auto one = connected_client(port(0));
-    const auto two = connected_client(port(1));
     constexpr int kUpdates = 20;
     int retried = 0;
     int overlapped = 0;  // rounds whose two deliveries were in flight together
@@ -101,35 +115,17 @@ TEST_F(Replicas, SameUpdateOnTwoReplicasAtOnceIsStoredOnceAndAnsweredTheSame) {
         const std::int64_t update_id = 910'000 + i;
         const auto body = telegram_update(
             update_id, "/회의 2025-02-04 11:00 @카카오 : 동시 배달 " + std::to_string(i));
-        Delivery first;
-        Delivery second;
-        Clock::time_point first_sent;
-        Clock::time_point first_done;
-        Clock::time_point second_sent;
-        Clock::time_point second_done;
-        at_once(
-            [&] {
-                first_sent = Clock::now();
-                first = deliver(*one, kTelegramHook, body);
-                first_done = Clock::now();
-            },
-            [&] {
-                second_sent = Clock::now();
-                second = deliver(*two, kTelegramHook, body);
-                second_done = Clock::now();
-            });
-        if (std::max(first_sent, second_sent) < std::min(first_done, second_done)) ++overlapped;
-        ASSERT_EQ(first.response.status, 200U)
-            << "update " << update_id << ": " << first.response.error << first.response.body;
-        ASSERT_EQ(second.response.status, 200U)
-            << "update " << update_id << ": " << second.response.error << second.response.body;
+        const auto [first, second] = send_together(body, body);
+        if (std::max(first.sent, second.sent) < std::min(first.done, second.done)) ++overlapped;
+        ASSERT_TRUE(acknowledged(first)) << "update " << update_id;
+        ASSERT_TRUE(acknowledged(second)) << "update " << update_id;
         const auto text = reply_text(first.response);
         EXPECT_NE(text.find("회의 #"), std::string::npos) << text;
         EXPECT_EQ(reply_text(second.response), text) << "update " << update_id;
         EXPECT_EQ(second.response.body, first.response.body) << "update " << update_id;
         retried += first.attempts + second.attempts - 2;
         gaps.push_back(
-            std::abs(std::chrono::duration<double, std::milli>(second_done - first_done).count()));
+            std::abs(std::chrono::duration<double, std::milli>(second.done - first.done).count()));
     }
     const double elapsed = milliseconds_since(started);
 
@@ -152,19 +148,15 @@ TEST_F(Replicas, SameUpdateOnTwoReplicasAtOnceIsStoredOnceAndAnsweredTheSame) {
 // each round with both changes, and every stage change is in the history, chained.
 TEST_F(Replicas, ConcurrentChangesToOneLeadLoseNoUpdate) {
     ASSERT_TRUE(start(2));
-    const auto one = connected_client(port(0));
-    const auto two = connected_client(port(1));
     std::int64_t update_id = 920'000;
     // The workspace, both people and the lead exist first, made one after another.
-    const auto added = deliver(
-        *one, kTelegramHook,
-        telegram_update(++update_id, "/리드 add 카카오 파트너십 @카카오 단계:제안", kMinji));
-    ASSERT_EQ(added.response.status, 200U) << added.response.error << added.response.body;
+    const auto added = send(
+        0, telegram_update(++update_id, "/리드 add 카카오 파트너십 @카카오 단계:제안", kMinji));
+    ASSERT_TRUE(acknowledged(added));
     const long long lead_id = number("SELECT MAX(id) FROM leads");
     ASSERT_GT(lead_id, 0) << reply_text(added.response);
     const auto lead = "/리드 " + std::to_string(lead_id);
-    const auto card = deliver(*two, kTelegramHook, telegram_update(++update_id, lead, kJisoo));
-    ASSERT_EQ(card.response.status, 200U) << card.response.error << card.response.body;
+    ASSERT_TRUE(acknowledged(send(1, telegram_update(++update_id, lead, kJisoo))));
 
     const auto session = test::open_session(database_.url());
     constexpr int kRounds = 30;
@@ -177,12 +169,9 @@ TEST_F(Replicas, ConcurrentChangesToOneLeadLoseNoUpdate) {
             telegram_update(++update_id, lead + (signing ? " 단계:계약" : " 단계:협상"), kMinji);
         const auto value_update = telegram_update(
             ++update_id, lead + " 금액:" + std::to_string(round + 1) + "억", kJisoo);
-        Delivery stage;
-        Delivery value;
-        at_once([&] { stage = deliver(*one, kTelegramHook, stage_update); },
-                [&] { value = deliver(*two, kTelegramHook, value_update); });
-        ASSERT_EQ(stage.response.status, 200U) << stage.response.error << stage.response.body;
-        ASSERT_EQ(value.response.status, 200U) << value.response.error << value.response.body;
+        const auto [stage, value] = send_together(stage_update, value_update);
+        ASSERT_TRUE(acknowledged(stage)) << "round " << round;
+        ASSERT_TRUE(acknowledged(value)) << "round " << round;
         retried += stage.attempts + value.attempts - 2;
         expected_stages.emplace_back(signing ? "signed" : "negotiation");
 
@@ -213,6 +202,60 @@ TEST_F(Replicas, ConcurrentChangesToOneLeadLoseNoUpdate) {
     std::cout << "[replicas] " << kRounds << " rounds of a stage and a value change to lead #"
               << lead_id << " on 2 replicas at once in " << static_cast<int>(elapsed) << " ms; "
               << retried << " redelivery(s) after 503\n";
+}
+
+// Two different first messages of a new chat, one to each replica at once: both must land in
+// the one workspace the chat is bound to, with one company of each name.
+//
+// DISABLED: fails today, every round. Both replicas find no workspace for the chat and create
+// one; bind_chat's upsert keeps the first binding, but handlers/conversation.cpp goes on with the
+// workspace it created, so the second message (acknowledged with 200) is stored in a workspace no
+// chat is bound to. Enable once the handler continues in the workspace bind_chat returns (and
+// leaves no orphan behind).
+TEST_F(Replicas, DISABLED_FirstMessagesOfANewChatOnTwoReplicasShareOneWorkspace) {
+    ASSERT_TRUE(start(2));
+    constexpr int kChats = 10;
+    for (int i = 0; i < kChats; ++i) {
+        const std::int64_t chat = -1'009'000 - i;
+        const auto text = "/회의 2025-02-04 11:00 @새회사" + std::to_string(i) + " : ";
+        const auto [first, second] =
+            send_together(telegram_update(940'000 + 2 * i, text + "a", kMinji, chat),
+                          telegram_update(940'001 + 2 * i, text + "b", kJisoo, chat));
+        EXPECT_TRUE(acknowledged(first));
+        EXPECT_TRUE(acknowledged(second));
+    }
+    EXPECT_EQ(number("SELECT COUNT(*) FROM chats"), kChats);
+    EXPECT_EQ(number("SELECT COUNT(*) FROM workspaces"), kChats)
+        << "a message made a workspace no chat is bound to";
+    EXPECT_EQ(number("SELECT COUNT(*) FROM meetings m JOIN chats c "
+                     "ON c.workspace_id = m.workspace_id"),
+              2 * kChats)
+        << "acknowledged meetings are outside their chat's workspace";
+    EXPECT_EQ(number("SELECT COUNT(*) FROM companies"), kChats);
+}
+
+// In a workspace that exists, the same new company and person named by two messages on two
+// replicas at once are made once. (The later insert fails on UNIQUE (workspace_id, name_key); the
+// group commit then replays its batch, which finds the company the other replica committed.)
+TEST_F(Replicas, NewCompanyNamedOnTwoReplicasAtOnceIsMadeOnce) {
+    ASSERT_TRUE(start(2));
+    std::int64_t update_id = 950'000;
+    for (const auto sender : {kMinji, kJisoo}) {
+        ASSERT_TRUE(acknowledged(send(0, telegram_update(++update_id, "/도움말", sender))));
+    }
+    constexpr int kRounds = 10;
+    for (int i = 0; i < kRounds; ++i) {
+        const auto text = "/회의 2025-02-04 11:00 @동시회사" + std::to_string(i) + " 참석: 새사람" +
+                          std::to_string(i) + " : ";
+        const auto to_first = telegram_update(++update_id, text + "a", kMinji);
+        const auto [first, second] =
+            send_together(to_first, telegram_update(++update_id, text + "b", kJisoo));
+        EXPECT_TRUE(acknowledged(first));
+        EXPECT_TRUE(acknowledged(second));
+    }
+    EXPECT_EQ(number("SELECT COUNT(*) FROM meetings"), 2 * kRounds);
+    EXPECT_EQ(number("SELECT COUNT(*) FROM companies"), kRounds);
+    EXPECT_EQ(number("SELECT COUNT(*) FROM contacts"), kRounds);
 }
 
 TEST_F(Replicas, ReplicasStartingTogetherMigrateOnce) {
