@@ -73,8 +73,8 @@ protected:
         }
     }
 
-    TempDir dir_;
-    TestDatabase database_{GetParam(), current_test_name(), dir_.path()};
+    test::TempDir dir_;  // the servers' working folder
+    test::FreshDatabase database_{GetParam()};
 };
 
 /// One server process per test.

@@ -113,7 +113,7 @@ TEST(Faults, DatabaseStopsAndReturnsUnderLoadNothingAcknowledgedIsLost) {
     constexpr auto kRetryPause = 50ms;
     constexpr std::int64_t kFirstUpdate = 930'000;
 
-    TempDir dir;
+    test::TempDir dir;
     OwnCluster cluster{dir.path() / "cluster"};
     const auto server = launch_server(cluster.url(), {}, dir.path());
     ASSERT_TRUE(wait_listening(*server));

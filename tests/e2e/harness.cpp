@@ -4,7 +4,6 @@
 #include <soci/soci.h>
 
 #include <fstream>
-#include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
@@ -36,29 +35,6 @@ std::string telegram_update(std::int64_t update_id, std::string_view text, std::
     if (sender != 0) update["message"]["from"]["id"] = sender;
     if (chat != 0) update["message"]["chat"]["id"] = chat;
     return update.dump();
-}
-
-TestDatabase::TestDatabase(std::string_view backend, std::string_view hint,
-                           const std::filesystem::path& sqlite_dir)
-    : url_(test::fresh_database_url(backend, hint, sqlite_dir)) {}
-
-TestDatabase::~TestDatabase() {
-    if (!is_postgresql()) return;  // the file goes with its folder
-    try {
-        test::drop_postgres_database(url_);
-    } catch (const std::exception& error) {
-        // The cluster drops it at the end of the run anyway.
-        std::cerr << "dropping the test database failed: " << error.what() << '\n';
-    }
-}
-
-bool TestDatabase::is_postgresql() const {
-    return test::backend_of(url_) == "postgresql";
-}
-
-std::string current_test_name() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    return info == nullptr ? std::string{"e2e"} : std::string{info->name()};
 }
 
 std::unique_ptr<ServerProcess> launch_server(const std::string& url, Environment env,

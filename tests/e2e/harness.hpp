@@ -1,7 +1,7 @@
 #pragma once
-// What the end-to-end tests share beyond a process and an HTTP client: the database a test's
-// servers run on (SQLite or PostgreSQL), starting `inmaek serve` on it, Telegram updates built
-// from the fixtures, counting rows, and posting the way a platform does (retrying 503s).
+// What the end-to-end tests share beyond a process and an HTTP client: starting `inmaek serve` on
+// a database URL (a test::FreshDatabase of either backend), Telegram updates built from the
+// fixtures, counting rows, and posting the way a platform does (retrying 503s).
 
 #include <gtest/gtest.h>
 
@@ -26,27 +26,6 @@ std::string telegram_fixture(const std::string& name);
 /// replaces from.id and `chat` chat.id when not 0.
 std::string telegram_update(std::int64_t update_id, std::string_view text, std::int64_t sender = 0,
                             std::int64_t chat = 0);
-
-/// A fresh database of `backend` ("sqlite3" or "postgresql") for one test: a SQLite file in
-/// `sqlite_dir` or a new database on the test cluster, dropped again on destruction (stop the
-/// servers on it first).
-class TestDatabase {
-public:
-    TestDatabase(std::string_view backend, std::string_view hint,
-                 const std::filesystem::path& sqlite_dir);
-    ~TestDatabase();
-    TestDatabase(const TestDatabase&) = delete;
-    TestDatabase& operator=(const TestDatabase&) = delete;
-
-    [[nodiscard]] const std::string& url() const { return url_; }
-    [[nodiscard]] bool is_postgresql() const;
-
-private:
-    std::string url_;
-};
-
-/// A hint for a database name: the running test's name with its parameter.
-std::string current_test_name();
 
 /// `inmaek serve --listen 127.0.0.1:0` with INMAEK_DATABASE_URL=url (and INMAEK_LOG_LEVEL=info
 /// unless env sets it), started without waiting for it.

@@ -96,8 +96,8 @@ protected:
 
     std::int64_t number(const std::string& sql) const { return query_number(database_.url(), sql); }
 
-    TempDir dir_;
-    TestDatabase database_{"postgresql", current_test_name(), dir_.path()};
+    test::TempDir dir_;  // the replicas' working folder
+    test::FreshDatabase database_{"postgresql"};
     std::vector<std::unique_ptr<ServerProcess>> replicas_;
     std::vector<std::unique_ptr<HttpClient>> clients_;
 };

@@ -1,7 +1,6 @@
 #include "tests/e2e/server_process.hpp"
 
 #include <fcntl.h>
-#include <gtest/gtest.h>
 #include <poll.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -147,26 +146,6 @@ std::string lower(std::string_view text) {
 }
 
 }  // namespace
-
-// ---------------------------------------------------------------------------------------------
-
-TempDir::TempDir() {
-    std::string pattern = ::testing::TempDir();
-    if (pattern.empty()) pattern = "/tmp/";
-    if (pattern.back() != '/') pattern += '/';
-    pattern += "inmaek-e2e-XXXXXX";
-    if (mkdtemp(pattern.data()) == nullptr) throw_errno("mkdtemp");
-    path_ = pattern;
-}
-
-TempDir::~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-}
-
-std::string TempDir::sqlite_url(std::string_view file) const {
-    return "sqlite3://db=" + (path_ / file).string();
-}
 
 // ---------------------------------------------------------------------------------------------
 

@@ -23,22 +23,6 @@ namespace inmaek::e2e {
 /// minus every INMAEK_* variable, then gets these on top.
 using Environment = std::map<std::string, std::string>;
 
-/// A fresh directory for one test, removed with everything in it on destruction.
-class TempDir {
-public:
-    TempDir();
-    ~TempDir();
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    [[nodiscard]] const std::filesystem::path& path() const { return path_; }
-    /// "sqlite3://db=<dir>/<file>".
-    [[nodiscard]] std::string sqlite_url(std::string_view file) const;
-
-private:
-    std::filesystem::path path_;
-};
-
 /// The real binary running as a server: output drained into a buffer by a background thread so
 /// the child never blocks on a full pipe.
 class ServerProcess {
