@@ -19,6 +19,8 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "storage/url.hpp"
+
 namespace inmaek::bot {
 
 namespace {
@@ -92,16 +94,8 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-/// Hides a password in a SOCI connection string, keyword or URI form.
-std::string redact_database_url(std::string_view url) {
-    static const std::regex kKeyword(R"((password\s*=\s*)('[^']*'|\S+))", std::regex::icase);
-    static const std::regex kUserinfo(R"((://[^:/@\s]*:)[^@\s/]+@)");
-    std::string out = std::regex_replace(std::string(url), kKeyword, "$1***");
-    return std::regex_replace(out, kUserinfo, "$1***@");
-}
-
 bool has_database_password(std::string_view url) {
-    return redact_database_url(url) != url;
+    return storage::redact_database_url(url) != url;
 }
 
 std::string_view type_name(const toml::node& node) {
@@ -390,7 +384,7 @@ void validate(Config& config) {
         throw ConfigError(fmt::format(
             "database.url: expected sqlite3://db=<path> or postgresql://<connection string>, "
             "got '{}'",
-            redact_database_url(database.url)));
+            storage::redact_database_url(database.url)));
     }
     check_range<std::size_t>("database.pool_size", database.pool_size, 1, 64);
     check_range("database.busy_timeout_ms", database.busy_timeout_ms, 0, 600'000);
@@ -583,7 +577,7 @@ std::string describe(const Config& config) {
         "generic    {}, secret {}\n"
         "log        level {}, format {}\n",
         s.listen, s.io_threads, s.body_limit, s.header_limit, s.read_timeout_ms, s.idle_timeout_ms,
-        s.shutdown_grace_ms, redact_database_url(d.url), d.pool_size, d.busy_timeout_ms,
+        s.shutdown_grace_ms, storage::redact_database_url(d.url), d.pool_size, d.busy_timeout_ms,
         d.batch_max, w.default_time_zone, w.default_language, w.binding,
         admins.empty() ? "(first user becomes admin)" : admins, on(t.enabled), set(t.secret_token),
         t.allow_missing_secret ? " (missing secret allowed)" : "",

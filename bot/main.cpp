@@ -141,17 +141,16 @@ int chat(const Overrides& overrides, const bot::ConsoleOptions& options) {
 int demo(Overrides overrides, bool keep) {
     if (overrides.database_url.empty()) overrides.database_url = "sqlite3://db=var/demo.db";
     const auto config = load(overrides);
-    constexpr std::string_view kSqlitePrefix = "sqlite3://db=";
-    if (!keep && config.database.url.starts_with(kSqlitePrefix)) {
+    const auto url = storage::parse_url(config.database.url);
+    if (!keep && url.backend == "sqlite3") {
         // The demo tells its story from the beginning each time.
-        auto path = config.database.url.substr(kSqlitePrefix.size());
-        path = path.substr(0, path.find(' '));
+        const auto path = storage::sqlite_file(storage::parse_connect_string(url.connect));
         for (const auto* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
     }
     auto database = open_database(config);
     handlers::Conversation conversation{policy_of(config)};
     const auto status = bot::run_demo(*database, conversation, std::cout);
-    std::cout << "(database: " << config.database.url << ")\n";
+    std::cout << "(database: " << storage::redact_database_url(config.database.url) << ")\n";
     return status;
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "handlers/catalog.hpp"
 #include "handlers/router.hpp"
@@ -89,7 +90,15 @@ Outcome Conversation::handle(storage::UnitOfWork& db, const Message& message) co
         fresh.language = policy_.default_language;
         fresh.created_at = message.received_at;
         workspace = workspaces.create(fresh);
-        workspaces.bind_chat({0, workspace->id, std::string{platform}, key, message.chat_title});
+        const auto bound = workspaces.bind_chat(
+            {0, workspace->id, std::string{platform}, key, message.chat_title});
+        if (bound.workspace_id != workspace->id) {
+            // Another replica bound this chat first (its transaction committed while ours waited
+            // on the chat's key): continue in that workspace and drop the one made here.
+            workspaces.remove_unused(workspace->id);
+            workspace = workspaces.get(bound.workspace_id);
+            if (!workspace) throw std::runtime_error("chat bound to a missing workspace");
+        }
     }
 
     auto user = workspaces.find_user(workspace->id, platform, message.sender.id);

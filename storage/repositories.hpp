@@ -17,6 +17,9 @@ class WorkspaceRepository {
 public:
     virtual ~WorkspaceRepository() = default;
     virtual Workspace create(const Workspace& workspace) = 0;
+    /// Deletes a workspace that nothing refers to yet (one created in this transaction that lost
+    /// the race to bind its chat).
+    virtual void remove_unused(Id workspace_id) = 0;
     virtual std::optional<Workspace> get(Id workspace_id) = 0;
     virtual std::optional<Workspace> find_by_name(std::string_view name) = 0;
     virtual std::vector<Workspace> list() = 0;

@@ -209,7 +209,7 @@ std::optional<Lead> SqlLeadRepository::get_for_update(Id workspace_id, Id lead_i
     // Without the row lock, two replicas changing one lead at once both read the same row and
     // the later UPDATE writes the earlier one's change back (READ COMMITTED re-checks only the
     // WHERE clause). SQLite has one writer at a time from BEGIN IMMEDIATE on.
-    if (session_.get_backend_name() != "postgresql") {
+    if (!postgresql_) {
         return get(workspace_id, lead_id);
     }
     static const std::string kSelectLeadForUpdate = std::string{kSelectLead} + " FOR UPDATE";

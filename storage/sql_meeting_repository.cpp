@@ -101,21 +101,19 @@ Meeting MeetingRow::to_record() const {
 }
 
 Meeting SqlMeetingRepository::create(const Meeting& meeting) {
-    const bool returning_id = session_.get_backend_name() == "postgresql";
     static const std::string insert_returning_id = std::string(kInsertMeeting) + " RETURNING id";
-    auto& insert =
-        insert_.get(session_, returning_id ? insert_returning_id.c_str() : kInsertMeeting,
-                    [&](soci::statement& st) {
-                        st.exchange(soci::use(workspace_id_));
-                        st.exchange(soci::use(starts_at_));
-                        st.exchange(soci::use(has_time_));
-                        st.exchange(soci::use(place_));
-                        st.exchange(soci::use(notes_));
-                        lead_id_.bind_use(st);
-                        created_by_.bind_use(st);
-                        st.exchange(soci::use(created_at_));
-                        if (returning_id) st.exchange(soci::into(meeting_id_));
-                    });
+    auto& insert = insert_.get(session_, postgresql_ ? insert_returning_id.c_str() : kInsertMeeting,
+                               [&](soci::statement& st) {
+                                   st.exchange(soci::use(workspace_id_));
+                                   st.exchange(soci::use(starts_at_));
+                                   st.exchange(soci::use(has_time_));
+                                   st.exchange(soci::use(place_));
+                                   st.exchange(soci::use(notes_));
+                                   lead_id_.bind_use(st);
+                                   created_by_.bind_use(st);
+                                   st.exchange(soci::use(created_at_));
+                                   if (postgresql_) st.exchange(soci::into(meeting_id_));
+                               });
     workspace_id_ = meeting.workspace_id;
     starts_at_ = to_db(meeting.starts_at);
     has_time_ = meeting.has_time ? 1 : 0;
@@ -125,7 +123,7 @@ Meeting SqlMeetingRepository::create(const Meeting& meeting) {
     set_user(created_by_, meeting.created_by);
     created_at_ = to_db(meeting.created_at);
     guarded(insert_, [&] { run(insert); });
-    if (!returning_id) meeting_id_ = last_insert_rowid(session_);
+    if (!postgresql_) meeting_id_ = last_insert_rowid(session_);
 
     // The composite foreign keys refuse ids of another workspace.
     const auto insert_links = [&](CachedStatement& cached, const char* sql,

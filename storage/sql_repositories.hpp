@@ -150,6 +150,7 @@ public:
     explicit SqlWorkspaceRepository(soci::session& session) : session_(session) {}
 
     Workspace create(const Workspace& workspace) override;
+    void remove_unused(Id workspace_id) override;
     std::optional<Workspace> get(Id workspace_id) override;
     std::optional<Workspace> find_by_name(std::string_view name) override;
     std::vector<Workspace> list() override;
@@ -241,7 +242,8 @@ private:
 
 class SqlMeetingRepository final : public MeetingRepository {
 public:
-    explicit SqlMeetingRepository(soci::session& session) : session_(session) {}
+    explicit SqlMeetingRepository(soci::session& session)
+        : session_(session), postgresql_(is_postgresql(session)) {}
 
     Meeting create(const Meeting& meeting) override;
     std::optional<Meeting> get(Id workspace_id, Id meeting_id) override;
@@ -256,6 +258,7 @@ private:
     void load_links(Meeting& meeting);
 
     soci::session& session_;
+    const bool postgresql_;
 
     // The /meet hot path: one insert for the meeting, one per link.
     CachedStatement insert_;
@@ -281,7 +284,8 @@ private:
 
 class SqlLeadRepository final : public LeadRepository {
 public:
-    explicit SqlLeadRepository(soci::session& session) : session_(session) {}
+    explicit SqlLeadRepository(soci::session& session)
+        : session_(session), postgresql_(is_postgresql(session)) {}
 
     Lead create(const Lead& lead) override;
     std::optional<Lead> get(Id workspace_id, Id lead_id) override;
@@ -299,6 +303,7 @@ private:
     std::vector<Id> company_ids(Id workspace_id, Id lead_id);
 
     soci::session& session_;
+    const bool postgresql_;
 };
 
 class SqlFollowUpRepository final : public FollowUpRepository {

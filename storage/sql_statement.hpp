@@ -58,6 +58,11 @@ inline long long last_insert_rowid(soci::session& session) {
     return sqlite_api::sqlite3_last_insert_rowid(backend->conn_);
 }
 
+/// True for a PostgreSQL session (row locks, RETURNING on inserts); asked once per repository.
+inline bool is_postgresql(soci::session& session) {
+    return session.get_backend_name() == "postgresql";
+}
+
 /// The value to bind to `LIMIT :limit` for at most `limit` rows, where 0 or less means all of
 /// them: the largest int, as PostgreSQL refuses the negative LIMIT that SQLite reads as none.
 inline int sql_limit(int limit) {

@@ -10,6 +10,8 @@ constexpr auto kInsertWorkspace = R"sql(
     VALUES (:name, :time_zone, :language, :created_at)
     RETURNING id)sql";
 
+constexpr auto kDeleteWorkspace = "DELETE FROM workspaces WHERE id = :id";
+
 constexpr auto kSelectWorkspace = R"sql(
     SELECT id, name, time_zone, language, created_at
     FROM workspaces WHERE id = :id)sql";
@@ -152,6 +154,11 @@ Workspace SqlWorkspaceRepository::create(const Workspace& workspace) {
     Workspace created = workspace;
     created.id = id;
     return created;
+}
+
+void SqlWorkspaceRepository::remove_unused(Id workspace_id) {
+    const Int id = workspace_id;
+    session_ << kDeleteWorkspace, soci::use(id);
 }
 
 std::optional<Workspace> SqlWorkspaceRepository::get(Id workspace_id) {

@@ -1,6 +1,7 @@
 #include "storage/url.hpp"
 
 #include <algorithm>
+#include <regex>
 #include <stdexcept>
 
 namespace inmaek::storage {
@@ -57,6 +58,14 @@ std::string sqlite_file(const ConnectParameters& parameters) {
         throw std::invalid_argument("sqlite3 database url names no file (db=...)");
     }
     return db->second;
+}
+
+std::string redact_database_url(std::string_view url) {
+    static const std::regex kKeyword(R"((password\s*=\s*)('[^']*'|"[^"]*"|\S+))",
+                                     std::regex::icase);
+    static const std::regex kUserinfo(R"((://[^:/@\s]*:)[^@\s/]+@)");
+    std::string out = std::regex_replace(std::string(url), kKeyword, "$1***");
+    return std::regex_replace(out, kUserinfo, "$1***@");
 }
 
 }  // namespace inmaek::storage

@@ -30,4 +30,8 @@ ConnectParameters parse_connect_string(std::string_view text);
 /// std::invalid_argument when it names none.
 std::string sqlite_file(const ConnectParameters& parameters);
 
+/// The URL with any password (keyword `password=` or URI userinfo) shown as "***", for logs
+/// and messages.
+std::string redact_database_url(std::string_view url);
+
 }  // namespace inmaek::storage

@@ -206,13 +206,9 @@ TEST_F(Replicas, ConcurrentChangesToOneLeadLoseNoUpdate) {
 
 // Two different first messages of a new chat, one to each replica at once: both must land in
 // the one workspace the chat is bound to, with one company of each name.
-//
-// DISABLED: fails today, every round. Both replicas find no workspace for the chat and create
-// one; bind_chat's upsert keeps the first binding, but handlers/conversation.cpp goes on with the
-// workspace it created, so the second message (acknowledged with 200) is stored in a workspace no
-// chat is bound to. Enable once the handler continues in the workspace bind_chat returns (and
-// leaves no orphan behind).
-TEST_F(Replicas, DISABLED_FirstMessagesOfANewChatOnTwoReplicasShareOneWorkspace) {
+// Both replicas find no workspace and create one; the chat's key decides which binding wins, and
+// the loser continues in the winner's workspace and drops its own.
+TEST_F(Replicas, FirstMessagesOfANewChatOnTwoReplicasShareOneWorkspace) {
     ASSERT_TRUE(start(2));
     constexpr int kChats = 10;
     for (int i = 0; i < kChats; ++i) {

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "storage/database.hpp"
+#include "storage/url.hpp"
 #include "tests/support/postgres.hpp"
 
 namespace {
@@ -965,6 +966,23 @@ TEST_P(Storage, AuditLogKeepsRecentEntriesNewestFirst) {
         EXPECT_EQ(work.audit().recent(workspace_, 0).size(), 2U);  // no limit
         EXPECT_TRUE(work.audit().recent(workspace_ + 1, 10).empty());
     });
+}
+
+}  // namespace
+
+namespace {
+
+TEST(DatabaseUrl, RedactionHidesEveryFormOfPassword) {
+    using inmaek::storage::redact_database_url;
+    EXPECT_EQ(redact_database_url("postgresql://host=db dbname=inmaek user=app password=s3cr3t"),
+              "postgresql://host=db dbname=inmaek user=app password=***");
+    EXPECT_EQ(redact_database_url("postgresql://dbname=x password='a b c' user=y"),
+              "postgresql://dbname=x password=*** user=y");
+    EXPECT_EQ(redact_database_url("postgresql://PASSWORD = hunter2"),
+              "postgresql://PASSWORD = ***");
+    EXPECT_EQ(redact_database_url("postgresql://app:s3cr3t@db:5432/inmaek"),
+              "postgresql://app:***@db:5432/inmaek");
+    EXPECT_EQ(redact_database_url("sqlite3://db=var/inmaek.db"), "sqlite3://db=var/inmaek.db");
 }
 
 }  // namespace
