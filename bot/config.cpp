@@ -60,14 +60,22 @@ std::vector<Field> fields_of(Config& c) {
         {"telegram", "enabled", &c.telegram.enabled},
         {"telegram", "bot_username", &c.telegram.bot_username},
         {"telegram", "allow_missing_secret", &c.telegram.allow_missing_secret},
+        {"telegram", "reply_mode", &c.telegram.reply_mode},
+        {"telegram", "api_base_url", &c.telegram.api_base_url},
         {"generic", "enabled", &c.generic.enabled},
+        {"outbox", "batch", &c.outbox.batch},
+        {"outbox", "poll_interval_ms", &c.outbox.poll_interval_ms},
+        {"outbox", "lease_seconds", &c.outbox.lease_seconds},
+        {"outbox", "max_attempts", &c.outbox.max_attempts},
+        {"outbox", "backoff_initial_seconds", &c.outbox.backoff_initial_seconds},
+        {"outbox", "backoff_max_seconds", &c.outbox.backoff_max_seconds},
         {"log", "level", &c.log.level},
         {"log", "format", &c.log.format},
     };
 }
 
-constexpr std::array<std::string_view, 6> kSections = {"server",   "database", "workspace",
-                                                       "telegram", "generic",  "log"};
+constexpr std::array<std::string_view, 7> kSections = {
+    "server", "database", "workspace", "telegram", "generic", "outbox", "log"};
 
 std::string env_name(std::string_view section, std::string_view key) {
     std::string name = fmt::format("INMAEK_{}_{}", section, key);
@@ -254,7 +262,7 @@ void apply_toml(Config& config, const std::filesystem::path& file,
         if (std::find(kSections.begin(), kSections.end(), section) == kSections.end()) {
             throw ConfigError(
                 fmt::format("{}: unknown section (known: server, database, "
-                            "workspace, telegram, generic, log){}",
+                            "workspace, telegram, generic, outbox, log){}",
                             section, origin(file, section_node)));
         }
         const auto* table = section_node.as_table();
@@ -448,6 +456,35 @@ void validate(Config& config) {
         config.telegram.bot_username = std::string(name);
     }
 
+    check_one_of("telegram.reply_mode", telegram.reply_mode, {"webhook", "api"});
+    if (telegram.reply_mode == "api" && telegram.enabled && telegram.bot_token.empty()) {
+        throw ConfigError(
+            "telegram.bot_token: reply_mode api sends replies through the Bot API and needs the "
+            "bot's token (INMAEK_TELEGRAM_BOT_TOKEN or INMAEK_TELEGRAM_BOT_TOKEN_FILE)");
+    }
+    if (!telegram.bot_token.empty() &&
+        (telegram.bot_token.size() > 256 ||
+         !std::all_of(telegram.bot_token.begin(), telegram.bot_token.end(),
+                      [](char c) { return is_token_char(c) || c == ':'; }))) {
+        throw ConfigError(
+            "telegram.bot_token: expected the token BotFather gave (digits, ':' "
+            "and A-Z a-z 0-9 _ -)");
+    }
+    if (!telegram.api_base_url.starts_with("https://") &&
+        !telegram.api_base_url.starts_with("http://")) {
+        throw ConfigError(fmt::format("telegram.api_base_url: expected an http(s) URL, got '{}'",
+                                      telegram.api_base_url));
+    }
+
+    const auto& outbox = config.outbox;
+    check_range<std::size_t>("outbox.batch", outbox.batch, 1, 1000);
+    check_range("outbox.poll_interval_ms", outbox.poll_interval_ms, 10, 600'000);
+    check_range("outbox.lease_seconds", outbox.lease_seconds, 5, 86'400);
+    check_range("outbox.max_attempts", outbox.max_attempts, 1, 100);
+    check_range("outbox.backoff_initial_seconds", outbox.backoff_initial_seconds, 1, 86'400);
+    check_range("outbox.backoff_max_seconds", outbox.backoff_max_seconds,
+                outbox.backoff_initial_seconds, 7 * 86'400);
+
     const auto& generic = config.generic;
     if (!generic.secret.empty() &&
         (generic.secret.size() > 4096 ||
@@ -518,6 +555,7 @@ Config load_config(const std::optional<std::filesystem::path>& file, const EnvLo
     Config config;
     const std::vector<Secret> secrets = {
         {"telegram", "secret_token", &config.telegram.secret_token},
+        {"telegram", "bot_token", &config.telegram.bot_token},
         {"generic", "secret", &config.generic.secret},
     };
     std::vector<SecretSource> secret_sources(secrets.size());
@@ -568,21 +606,27 @@ std::string describe(const Config& config) {
     const auto& d = config.database;
     const auto& w = config.workspace;
     const auto& t = config.telegram;
+    const auto& o = config.outbox;
     return fmt::format(
         "server     listen {}, {} io thread(s), body limit {} B, header limit {} B\n"
         "           timeouts: read {} ms, idle {} ms, shutdown grace {} ms\n"
         "database   {} (pool {}, busy timeout {} ms, batch max {})\n"
         "workspace  time zone {}, language {}, binding {}, admins: {}\n"
         "telegram   {}, secret token {}{}, bot username {}\n"
+        "           replies {}, bot token {}, api {}\n"
         "generic    {}, secret {}\n"
+        "outbox     batch {}, poll {} ms, lease {} s, {} attempts, backoff {}..{} s\n"
         "log        level {}, format {}\n",
         s.listen, s.io_threads, s.body_limit, s.header_limit, s.read_timeout_ms, s.idle_timeout_ms,
         s.shutdown_grace_ms, storage::redact_database_url(d.url), d.pool_size, d.busy_timeout_ms,
         d.batch_max, w.default_time_zone, w.default_language, w.binding,
         admins.empty() ? "(first user becomes admin)" : admins, on(t.enabled), set(t.secret_token),
         t.allow_missing_secret ? " (missing secret allowed)" : "",
-        t.bot_username.empty() ? "(not set)" : "@" + t.bot_username, on(config.generic.enabled),
-        set(config.generic.secret), config.log.level, config.log.format);
+        t.bot_username.empty() ? "(not set)" : "@" + t.bot_username,
+        t.reply_mode == "api" ? "through the Bot API (outbox)" : "in the webhook response",
+        set(t.bot_token), t.api_base_url, on(config.generic.enabled), set(config.generic.secret),
+        o.batch, o.poll_interval_ms, o.lease_seconds, o.max_attempts, o.backoff_initial_seconds,
+        o.backoff_max_seconds, config.log.level, config.log.format);
 }
 
 }  // namespace inmaek::bot

@@ -39,11 +39,22 @@ struct Config {
         std::string secret_token;
         std::string bot_username;
         bool allow_missing_secret = false;
+        std::string reply_mode = "webhook";  // webhook | api (sendMessage from the outbox)
+        std::string bot_token;               // secret; needed for reply_mode api and pushes
+        std::string api_base_url = "https://api.telegram.org";
     } telegram;
     struct Generic {
         bool enabled = true;
         std::string secret;
     } generic;
+    struct Outbox {
+        std::size_t batch = 32;
+        int poll_interval_ms = 1000;
+        int lease_seconds = 60;
+        int max_attempts = 8;
+        int backoff_initial_seconds = 2;
+        int backoff_max_seconds = 3600;
+    } outbox;
     struct Log {
         std::string level = "info";
         std::string format = "text";  // text | json
@@ -64,7 +75,8 @@ std::optional<std::string> process_env(std::string_view name);
 
 /// Loads an optional TOML file, then applies environment overrides INMAEK_<SECTION>_<KEY>
 /// (e.g. INMAEK_SERVER_LISTEN, INMAEK_DATABASE_URL, INMAEK_TELEGRAM_SECRET_TOKEN); empty
-/// variables count as unset. Secrets (telegram.secret_token, generic.secret, and a database.url
+/// variables count as unset. Secrets (telegram.secret_token, telegram.bot_token, generic.secret,
+/// and a database.url
 /// carrying a password) may also be given as `<key>_file` = path to a file whose trimmed content
 /// is the value, and are refused when written inline in the TOML file. Validates everything;
 /// throws ConfigError whose message names the offending key, e.g.

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 #include <CLI/CLI.hpp>
+#include <climits>
 
 #include <filesystem>
 #include <iostream>
@@ -15,6 +16,8 @@
 #include "bot/executor.hpp"
 #include "bot/http_server.hpp"
 #include "bot/logging.hpp"
+#include "bot/outbound/outbox_sender.hpp"
+#include "bot/outbound/telegram_client.hpp"
 #include "bot/platforms/generic_adapter.hpp"
 #include "bot/platforms/telegram_adapter.hpp"
 #include "bot/webhook_service.hpp"
@@ -76,6 +79,35 @@ std::unique_ptr<storage::Database> open_database(const bot::Config& config) {
     return database;
 }
 
+/// "host:pid": which replica holds an outbox row.
+std::string replica_id() {
+    std::array<char, HOST_NAME_MAX + 1> host{};
+    if (gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';
+    return std::string{host.data()} + ":" + std::to_string(getpid());
+}
+
+std::unique_ptr<bot::outbound::OutboxSender> make_sender(const bot::Config& config,
+                                                         storage::Database& database,
+                                                         bot::HttpClient& http) {
+    std::vector<std::unique_ptr<bot::outbound::PlatformClient>> clients;
+    if (!config.telegram.bot_token.empty()) {
+        clients.push_back(
+            std::make_unique<bot::outbound::TelegramClient>(bot::outbound::TelegramClientOptions{
+                config.telegram.bot_token, config.telegram.api_base_url}));
+    }
+    const auto& o = config.outbox;
+    bot::outbound::OutboxSenderOptions options;
+    options.sender_id = replica_id();
+    options.batch = static_cast<int>(o.batch);
+    options.poll_interval = std::chrono::milliseconds{o.poll_interval_ms};
+    options.lease = std::chrono::seconds{o.lease_seconds};
+    options.max_attempts = o.max_attempts;
+    options.backoff_initial = std::chrono::seconds{o.backoff_initial_seconds};
+    options.backoff_max = std::chrono::seconds{o.backoff_max_seconds};
+    return std::make_unique<bot::outbound::OutboxSender>(database, http, std::move(clients),
+                                                         options);
+}
+
 int serve(const Overrides& overrides) {
     const auto config = load(overrides);
     spdlog::info("starting inmaek\n{}", bot::describe(config));
@@ -92,13 +124,18 @@ int serve(const Overrides& overrides) {
         }
         adapters.push_back(
             std::make_unique<bot::platforms::TelegramAdapter>(bot::platforms::TelegramOptions{
-                config.telegram.secret_token, config.telegram.allow_missing_secret}));
+                config.telegram.secret_token, config.telegram.allow_missing_secret,
+                config.telegram.reply_mode == "api"}));
     }
     if (config.generic.enabled) {
         adapters.push_back(std::make_unique<bot::platforms::GenericAdapter>(
             bot::platforms::GenericOptions{config.generic.secret, std::chrono::seconds{300}, {}}));
     }
-    bot::WebhookService service{*database, executor, conversation, std::move(adapters)};
+    // Pushes: the outbox sender delivers what the webhooks (and later the scheduler) queue.
+    bot::HttpClient http_client;
+    auto sender = make_sender(config, *database, http_client);
+    bot::WebhookService service{*database, executor, conversation, std::move(adapters),
+                                [&sender] { sender->notify(); }};
 
     const auto listen = bot::parse_listen(config.server.listen);
     bot::HttpServerOptions options;
@@ -116,6 +153,7 @@ int serve(const Overrides& overrides) {
             service.handle(std::move(request), std::move(info), std::move(done));
         }};
     server.start();
+    sender->start();
     const auto endpoint = server.local_endpoint();
     const auto base =
         "http://" + endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
@@ -127,6 +165,7 @@ int serve(const Overrides& overrides) {
         hooks, base, base);
     server.run();
     executor.stop();
+    sender->stop();
     return 0;
 }
 
@@ -200,6 +239,58 @@ int workspace_link(const Overrides& overrides, const std::string& platform,
         std::cout << "linked " << platform << " chat " << chat_id << " to workspace #"
                   << workspace->id << " \"" << workspace->name << "\"\n";
         return 0;
+    });
+}
+
+int outbox_list(const Overrides& overrides, const std::string& status, int limit) {
+    const auto config = load(overrides);
+    auto database = open_database(config);
+    const auto [messages, counts] = database->transact([&](storage::UnitOfWork& work) {
+        return std::pair{work.outbox().list(status, limit), work.outbox().counts()};
+    });
+    std::string summary;
+    for (const auto& [name, count] : counts) {
+        summary += (summary.empty() ? "" : ", ") + std::to_string(count) + " " + name;
+    }
+    std::cout << "outbox: " << (summary.empty() ? "empty" : summary) << "\n";
+    if (messages.empty()) return 0;
+    std::cout << fmt::format("{:>8}  {:<8} {:<10} {:<22} {:<8} {:>8}  {}\n", "id", "status",
+                             "platform", "destination", "kind", "attempts", "due / sent / error");
+    for (const auto& m : messages) {
+        std::string detail;
+        if (m.status == "sent" && m.sent_at) {
+            detail = "sent " + date::format("%F %T UTC", *m.sent_at);
+        } else {
+            detail = (m.status == "dead" ? "died " : "due ") +
+                     date::format("%F %T UTC", m.next_attempt_at);
+            if (!m.last_error.empty()) detail += ": " + m.last_error;
+        }
+        std::cout << fmt::format("{:>8}  {:<8} {:<10} {:<22} {:<8} {:>8}  {}\n", m.id, m.status,
+                                 m.platform, m.destination, m.kind, m.attempts, detail);
+    }
+    return 0;
+}
+
+int outbox_retry(const Overrides& overrides, const std::vector<storage::Id>& ids, bool all_dead) {
+    const auto config = load(overrides);
+    auto database = open_database(config);
+    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    return database->transact([&](storage::UnitOfWork& work) {
+        auto wanted = ids;
+        if (all_dead) {
+            for (const auto& m : work.outbox().list("dead", 0)) wanted.push_back(m.id);
+        }
+        int missing = 0;
+        for (const auto id : wanted) {
+            if (work.outbox().requeue(id, now)) {
+                std::cout << "outbox #" << id << " is due again\n";
+            } else {
+                std::cerr << "outbox #" << id << ": no such message, or it was sent already\n";
+                ++missing;
+            }
+        }
+        if (wanted.empty()) std::cout << "nothing to retry\n";
+        return missing == 0 ? 0 : 1;
     });
 }
 
@@ -362,6 +453,24 @@ int main(int argc, char** argv) try {
     migrate_data_cmd->add_flag("--force", data_force,
                                "delete the rows a non-empty target has instead of refusing it");
 
+    auto* outbox_cmd =
+        app.add_subcommand("outbox", "list queued pushes and retry dead-lettered ones");
+    outbox_cmd->require_subcommand(1);
+    std::string outbox_status;
+    int outbox_limit = 50;
+    auto* outbox_list_cmd = outbox_cmd->add_subcommand("list", "the newest messages first");
+    outbox_list_cmd->add_option("--status", outbox_status, "pending, sent or dead (default: all)")
+        ->check(CLI::IsMember({"pending", "sent", "dead"}));
+    outbox_list_cmd->add_option("--limit", outbox_limit, "at most this many rows")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 100000));
+    std::vector<storage::Id> retry_ids;
+    bool retry_all_dead = false;
+    auto* outbox_retry_cmd =
+        outbox_cmd->add_subcommand("retry", "make messages due again with fresh attempts");
+    outbox_retry_cmd->add_option("ids", retry_ids, "message ids (see outbox list)");
+    outbox_retry_cmd->add_flag("--all-dead", retry_all_dead, "every dead-lettered message");
+
     CLI11_PARSE(app, argc, argv);
     try {
         if (*serve_cmd) return serve(overrides);
@@ -376,6 +485,14 @@ int main(int argc, char** argv) try {
         if (*config_cmd) {
             std::cout << bot::describe(load(overrides)) << "\n";
             return 0;
+        }
+        if (*outbox_list_cmd) return outbox_list(overrides, outbox_status, outbox_limit);
+        if (*outbox_retry_cmd) {
+            if (retry_ids.empty() && !retry_all_dead) {
+                std::cerr << "outbox retry: name message ids or --all-dead\n";
+                return 2;
+            }
+            return outbox_retry(overrides, retry_ids, retry_all_dead);
         }
         if (*list_cmd) return workspace_list(overrides);
         if (*link_cmd) return workspace_link(overrides, platform, chat_id, workspace_name);

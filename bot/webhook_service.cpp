@@ -4,6 +4,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <random>
+
 namespace inmaek::bot {
 
 namespace {
@@ -14,6 +19,13 @@ Response problem(http::status status, std::string_view detail, unsigned version,
                                              "application/problem+json");
     if (status == http::status::service_unavailable) response.set(http::field::retry_after, "5");
     return response;
+}
+
+/// A key for a reply to a message without an event key of its own: never equal to another.
+std::string unique_key() {
+    static std::atomic<std::uint64_t> counter{0};
+    static const std::uint64_t process = std::random_device{}();
+    return "unkeyed:" + std::to_string(process) + ":" + std::to_string(++counter);
 }
 
 std::string_view path_of(std::string_view target) {
@@ -42,11 +54,13 @@ Response failure_response(std::exception_ptr error, const RequestInfo& info, uns
 
 WebhookService::WebhookService(storage::Database& database, Executor& executor,
                                const handlers::Conversation& conversation,
-                               std::vector<std::unique_ptr<platforms::Adapter>> adapters)
+                               std::vector<std::unique_ptr<platforms::Adapter>> adapters,
+                               std::function<void()> pushed)
     : database_(database),
       executor_(executor),
       conversation_(conversation),
-      adapters_(std::move(adapters)) {}
+      adapters_(std::move(adapters)),
+      pushed_(std::move(pushed)) {}
 
 std::vector<std::string> WebhookService::hook_paths() const {
     std::vector<std::string> paths;
@@ -115,6 +129,7 @@ void WebhookService::handle_hook(const platforms::Adapter& adapter, Request&& re
     struct State {
         platforms::Parsed parsed;
         handlers::Outcome outcome;
+        bool pushed = false;  ///< the reply went into the outbox
     };
     auto state = std::make_shared<State>();
     state->parsed = adapter.parse(request);
@@ -126,13 +141,35 @@ void WebhookService::handle_hook(const platforms::Adapter& adapter, Request&& re
             return done(adapter.acknowledge(version, keep_alive));
         case platforms::Parsed::Kind::message: break;
     }
-    auto job = [this, state](storage::UnitOfWork& work) {
-        state->outcome = conversation_.handle(work, state->parsed.message);
+    auto job = [this, &adapter, state](storage::UnitOfWork& work) {
+        const auto& message = state->parsed.message;
+        auto& outcome = state->outcome;
+        outcome = conversation_.handle(work, message);
+        state->pushed = false;  // a replayed batch runs the job again
+        if (outcome.replayed || outcome.ignored) return;
+        auto push = adapter.push(state->parsed, outcome.reply);
+        if (!push) return;
+        // Queued with the change; the key makes a second queueing of this reply impossible.
+        storage::OutboxMessage row;
+        row.workspace_id = outcome.workspace_id;
+        row.platform = adapter.name();
+        row.destination = std::move(push->destination);
+        row.kind = "reply";
+        row.dedupe_key = "reply:" + std::string{adapter.name()} + ":" +
+                         (message.event_key.empty() ? unique_key() : message.event_key);
+        row.payload = std::move(push->payload);
+        row.created_at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+        row.next_attempt_at = row.created_at;
+        state->pushed = work.outbox().enqueue(row);
     };
-    auto completion = [&adapter, state, info, done, version, keep_alive](std::exception_ptr error) {
+    auto completion = [this, &adapter, state, info, done, version,
+                       keep_alive](std::exception_ptr error) {
         if (error) return done(failure_response(std::move(error), *info, version, keep_alive));
         info->command = state->outcome.command;
-        if (state->outcome.ignored) return done(adapter.acknowledge(version, keep_alive));
+        if (state->pushed && pushed_) pushed_();
+        if (state->outcome.ignored || adapter.replies_through_api()) {
+            return done(adapter.acknowledge(version, keep_alive));
+        }
         done(adapter.render(state->parsed, state->outcome.reply, version, keep_alive));
     };
     if (!executor_.submit(std::move(job), std::move(completion))) {

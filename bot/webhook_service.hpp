@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -14,9 +15,11 @@ namespace inmaek::bot {
 /// to the chat language on the worker pool. The one place that maps outcomes to statuses.
 class WebhookService {
 public:
+    /// `pushed` is called after a commit that queued outbox rows (to wake the sender).
     WebhookService(storage::Database& database, Executor& executor,
                    const handlers::Conversation& conversation,
-                   std::vector<std::unique_ptr<platforms::Adapter>> adapters);
+                   std::vector<std::unique_ptr<platforms::Adapter>> adapters,
+                   std::function<void()> pushed = {});
 
     /// The HttpServer's request handler.
     void handle(Request&& request, std::shared_ptr<RequestInfo> info,
@@ -34,6 +37,7 @@ private:
     Executor& executor_;
     const handlers::Conversation& conversation_;
     std::vector<std::unique_ptr<platforms::Adapter>> adapters_;
+    std::function<void()> pushed_;
 };
 
 }  // namespace inmaek::bot

@@ -66,6 +66,7 @@ Outcome Conversation::handle(storage::UnitOfWork& db, const Message& message) co
     const auto key = chat_key(message);
     std::optional<storage::Workspace> workspace = workspaces.workspace_of_chat(platform, key);
     auto record = [&](std::optional<storage::Id> workspace_id) {
+        outcome.workspace_id = workspace_id;
         if (!message.event_key.empty()) {
             db.events().complete(platform, message.event_key, workspace_id,
                                  nlohmann::json(outcome.reply).dump());

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,7 @@ struct Outcome {
     bool replayed = false;  ///< a redelivered event: the stored reply, nothing changed
     bool ignored = false;   ///< not for us (ordinary chatter): answer nothing
     std::string command;    ///< the command's English name, for the request log
+    std::optional<storage::Id> workspace_id;  ///< the chat's workspace, once bound
 };
 
 /// The chat language's entry point: binds the chat to a workspace, knows the sender,

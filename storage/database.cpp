@@ -231,6 +231,23 @@ bool is_unavailable_error(const soci::soci_error& error) {
     return error.get_error_category() == soci::soci_error::connection_error;
 }
 
+/// True for a PostgreSQL error that another transaction caused and a new try of the same work
+/// resolves: a unique key another transaction inserted first, a deadlock, a serialization
+/// failure. (SQLite runs one writer at a time: it has no such conflicts.)
+bool is_conflict(const std::exception_ptr& error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const soci::postgresql_soci_error& postgresql) {
+        const std::string state = postgresql.sqlstate();
+        return state == "23505" || state == "40001" || state == "40P01";
+    } catch (...) {
+        return false;
+    }
+}
+
+/// How often one job of a group commit runs when it keeps conflicting with other transactions.
+constexpr int kConflictAttempts = 3;
+
 /// error, or an Unavailable in its place when it is a connection-level failure.
 std::exception_ptr translated(std::exception_ptr error) {
     try {
@@ -560,15 +577,26 @@ void Database::transact_batch(std::span<const Job> jobs, std::span<std::exceptio
     impl_->begin(slot);
     try {
         for (std::size_t i = 0; i < jobs.size(); ++i) {
-            execute(slot, slot.savepoint, kSavepoint);
-            try {
-                jobs[i](slot.work);
-            } catch (...) {
-                failures[i] = impl_->classified(slot, std::current_exception());
-                // Undo this job only; the savepoint stays open until released below.
-                execute(slot, slot.rollback_to, kRollbackToSavepoint);
+            for (int attempt = 1;; ++attempt) {
+                bool conflict = false;
+                execute(slot, slot.savepoint, kSavepoint);
+                try {
+                    jobs[i](slot.work);
+                    failures[i] = nullptr;
+                } catch (...) {
+                    conflict = is_conflict(std::current_exception());
+                    failures[i] = impl_->classified(slot, std::current_exception());
+                    // Undo this job only; the savepoint stays open until released below.
+                    execute(slot, slot.rollback_to, kRollbackToSavepoint);
+                }
+                execute(slot, slot.release, kReleaseSavepoint);
+                // A conflict with another transaction that has ended by now (both inserted
+                // the same new company; a deadlock PostgreSQL broke by failing this one):
+                // run the job again, which now sees the other's rows.
+                if (!conflict || attempt == kConflictAttempts) {
+                    break;
+                }
             }
-            execute(slot, slot.release, kReleaseSavepoint);
         }
     } catch (const soci::soci_error& error) {
         // A savepoint statement failed: the transaction as a whole is no longer trustworthy.

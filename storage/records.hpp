@@ -143,4 +143,21 @@ struct AuditEntry {
     Timestamp at{};
 };
 
+/// A message to push through a platform's API; see schemas/0004_outbox.sqlite3.sql.
+struct OutboxMessage {
+    Id id = 0;
+    std::optional<Id> workspace_id;
+    std::string platform;     ///< "telegram", ...
+    std::string destination;  ///< the platform's chat, channel or user the message goes to
+    std::string kind;         ///< "reply", "summary", "reminder"
+    std::string dedupe_key;   ///< one row per decision to send
+    std::string payload;      ///< the platform API call, as the adapter rendered it (JSON)
+    std::string status = "pending";  ///< pending | sent | dead
+    int attempts = 0;                ///< deliveries tried so far
+    Timestamp next_attempt_at{};
+    std::string last_error;
+    Timestamp created_at{};
+    std::optional<Timestamp> sent_at;
+};
+
 }  // namespace inmaek::storage

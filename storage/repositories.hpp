@@ -4,9 +4,11 @@
 // storage/sql_*.cpp; handlers only ever see these interfaces. Every method that
 // reads or writes workspace data takes the workspace id and is scoped by it.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "storage/records.hpp"
@@ -143,6 +145,34 @@ public:
                           std::optional<Id> workspace_id, std::string_view reply_json) = 0;
 };
 
+/// The outbox: pushes written with the change that decided them, delivered by a sender.
+class OutboxRepository {
+public:
+    virtual ~OutboxRepository() = default;
+    /// Queues a message; false (and nothing written) when its dedupe_key was queued before.
+    virtual bool enqueue(const OutboxMessage& message) = 0;
+    /// Claims up to `limit` due messages (pending, next attempt at or before `now`, no live
+    /// lease) for `sender` until `lease_until`, oldest due first. Senders claiming at once get
+    /// disjoint rows (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: one writer at a time).
+    virtual std::vector<OutboxMessage> claim(Timestamp now, Timestamp lease_until,
+                                             std::string_view sender, int limit) = 0;
+    virtual void mark_sent(Id id, Timestamp at) = 0;
+    /// Another attempt at `next_attempt_at`; the attempt counts and its error is kept.
+    virtual void retry_later(Id id, Timestamp next_attempt_at, std::string_view error) = 0;
+    /// Gives the message back without counting an attempt (a rate limit said not yet).
+    virtual void release(Id id, Timestamp next_attempt_at) = 0;
+    /// Gives up: dead-letters the message with its last error (the attempt counts); its
+    /// next_attempt_at then records when.
+    virtual void mark_dead(Id id, Timestamp at, std::string_view error) = 0;
+    /// Messages by status ("" for every status), newest first.
+    virtual std::vector<OutboxMessage> list(std::string_view status, int limit) = 0;
+    /// Makes a dead (or pending) message due again with a fresh count of attempts; false when
+    /// there is no such message or it was sent.
+    virtual bool requeue(Id id, Timestamp now) = 0;
+    /// Counts by status: {"pending", n}, {"sent", n}, {"dead", n}.
+    virtual std::vector<std::pair<std::string, std::int64_t>> counts() = 0;
+};
+
 class AuditRepository {
 public:
     virtual ~AuditRepository() = default;
@@ -162,6 +192,7 @@ public:
     virtual FollowUpRepository& follow_ups() = 0;
     virtual EventRepository& events() = 0;
     virtual AuditRepository& audit() = 0;
+    virtual OutboxRepository& outbox() = 0;
 };
 
 }  // namespace inmaek::storage

@@ -145,6 +145,26 @@ struct FollowUpRow {
     [[nodiscard]] FollowUp to_record() const;
 };
 
+/// Columns of an outbox row, bound as intos.
+struct OutboxRow {
+    Int id = 0;
+    Nullable<Int> workspace_id;
+    std::string platform;
+    std::string destination;
+    std::string kind;
+    std::string dedupe_key;
+    std::string payload;
+    std::string status;
+    int attempts = 0;
+    Int next_attempt_at = 0;
+    Nullable<std::string> last_error;
+    Int created_at = 0;
+    Nullable<Int> sent_at;
+
+    void bind(soci::statement& statement);
+    [[nodiscard]] OutboxMessage to_record() const;
+};
+
 class SqlWorkspaceRepository final : public WorkspaceRepository {
 public:
     explicit SqlWorkspaceRepository(soci::session& session) : session_(session) {}
@@ -368,6 +388,30 @@ private:
     Int at_ = 0;
 };
 
+class SqlOutboxRepository final : public OutboxRepository {
+public:
+    explicit SqlOutboxRepository(soci::session& session)
+        : session_(session), postgresql_(is_postgresql(session)) {}
+
+    bool enqueue(const OutboxMessage& message) override;
+    std::vector<OutboxMessage> claim(Timestamp now, Timestamp lease_until, std::string_view sender,
+                                     int limit) override;
+    void mark_sent(Id id, Timestamp at) override;
+    void retry_later(Id id, Timestamp next_attempt_at, std::string_view error) override;
+    void release(Id id, Timestamp next_attempt_at) override;
+    void mark_dead(Id id, Timestamp at, std::string_view error) override;
+    std::vector<OutboxMessage> list(std::string_view status, int limit) override;
+    bool requeue(Id id, Timestamp now) override;
+    std::vector<std::pair<std::string, std::int64_t>> counts() override;
+
+private:
+    soci::session& session_;
+    const bool postgresql_;
+    CachedStatement enqueue_;
+    OutboxRow row_;
+    std::string dedupe_key_;
+};
+
 /// The repositories of one pooled session; Database hands it to transact() callers.
 class SqlUnitOfWork final : public UnitOfWork {
 public:
@@ -383,6 +427,7 @@ public:
     FollowUpRepository& follow_ups() override { return follow_ups_; }
     EventRepository& events() override { return events_; }
     AuditRepository& audit() override { return audit_; }
+    OutboxRepository& outbox() override { return outbox_; }
 
 private:
     SqlWorkspaceRepository workspaces_;
@@ -393,6 +438,7 @@ private:
     SqlFollowUpRepository follow_ups_;
     SqlEventRepository events_;
     SqlAuditRepository audit_;
+    SqlOutboxRepository outbox_;
 };
 
 }  // namespace inmaek::storage::sql

@@ -10,6 +10,7 @@ SqlUnitOfWork::SqlUnitOfWork(soci::session& session)
       leads_(session),
       follow_ups_(session),
       events_(session),
-      audit_(session) {}
+      audit_(session),
+      outbox_(session) {}
 
 }  // namespace inmaek::storage::sql

@@ -9,6 +9,11 @@ Response Adapter::acknowledge(unsigned version, bool keep_alive) const {
     return response;
 }
 
+std::optional<Push> Adapter::push(const Parsed& /*parsed*/,
+                                  const handlers::Reply& /*reply*/) const {
+    return std::nullopt;
+}
+
 Response json_response(http::status status, std::string body, unsigned version, bool keep_alive,
                        std::string_view content_type) {
     Response response{status, version};

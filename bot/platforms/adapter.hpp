@@ -29,7 +29,15 @@ struct Parsed {
     std::string reply_target;
 };
 
-/// One messenger: verify authenticity → parse → render. (Pushes come with the outbox.)
+/// A reply to deliver through the platform's API (an outbox row) instead of the webhook
+/// response.
+struct Push {
+    std::string destination;  ///< the chat, channel or user it goes to
+    std::string payload;      ///< the API call, for the platform's outbound client
+};
+
+/// One messenger: verify authenticity → parse → render the reply into the webhook response, or
+/// into a push for the outbox.
 class Adapter {
 public:
     virtual ~Adapter() = default;
@@ -42,6 +50,13 @@ public:
     /// The HTTP answer that carries the reply (or an empty acknowledgement).
     [[nodiscard]] virtual Response render(const Parsed& parsed, const handlers::Reply& reply,
                                           unsigned version, bool keep_alive) const = 0;
+    /// When this adapter replies through the platform's API: the reply as a push, which the
+    /// webhook service queues in the transaction of the change and acknowledges the webhook
+    /// empty. nullopt (the default): the reply rides the webhook response (render()).
+    [[nodiscard]] virtual std::optional<Push> push(const Parsed& parsed,
+                                                   const handlers::Reply& reply) const;
+    /// True when replies go through push() and the webhook is acknowledged empty.
+    [[nodiscard]] virtual bool replies_through_api() const { return false; }
     /// The answer for an event that needs no reply.
     [[nodiscard]] virtual Response acknowledge(unsigned version, bool keep_alive) const;
 };

@@ -179,6 +179,16 @@ std::string TelegramAdapter::to_html(const handlers::Reply& reply) {
 Response TelegramAdapter::render(const Parsed& parsed, const handlers::Reply& reply,
                                  unsigned version, bool keep_alive) const {
     if (reply.empty()) return acknowledge(version, keep_alive);
+    return json_response(http::status::ok, send_message(parsed, reply), version, keep_alive);
+}
+
+std::optional<Push> TelegramAdapter::push(const Parsed& parsed,
+                                          const handlers::Reply& reply) const {
+    if (!replies_through_api() || reply.empty()) return std::nullopt;
+    return Push{parsed.reply_target, send_message(parsed, reply)};
+}
+
+std::string TelegramAdapter::send_message(const Parsed& parsed, const handlers::Reply& reply) {
     std::array<unsigned char, 4096> buffer{};
     json::monotonic_resource resource(buffer.data(), buffer.size());
     json::object call(&resource);
@@ -213,7 +223,7 @@ Response TelegramAdapter::render(const Parsed& parsed, const handlers::Reply& re
             call["reply_markup"] = {{"inline_keyboard", json::array{std::move(row)}}};
         }
     }
-    return json_response(http::status::ok, json::serialize(call), version, keep_alive);
+    return json::serialize(call);
 }
 
 }  // namespace inmaek::bot::platforms

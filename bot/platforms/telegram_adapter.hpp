@@ -9,9 +9,13 @@ namespace inmaek::bot::platforms {
 struct TelegramOptions {
     std::string secret_token;           ///< X-Telegram-Bot-Api-Secret-Token; empty = not checked
     bool allow_missing_secret = false;  ///< test emulators that cannot send the header
+    /// Replies through sendMessage calls from the outbox (the bot token is then needed) instead
+    /// of in the webhook response.
+    bool reply_through_api = false;
 };
 
-/// Telegram Bot API webhooks: Update in, sendMessage carried in the webhook response.
+/// Telegram Bot API webhooks: Update in; the reply's sendMessage call carried in the webhook
+/// response, or (reply_through_api) pushed through the outbox.
 class TelegramAdapter final : public Adapter {
 public:
     explicit TelegramAdapter(TelegramOptions options);
@@ -20,11 +24,17 @@ public:
     [[nodiscard]] Parsed parse(const Request& request) const override;
     [[nodiscard]] Response render(const Parsed& parsed, const handlers::Reply& reply,
                                   unsigned version, bool keep_alive) const override;
+    [[nodiscard]] std::optional<Push> push(const Parsed& parsed,
+                                           const handlers::Reply& reply) const override;
+    [[nodiscard]] bool replies_through_api() const override { return options_.reply_through_api; }
 
     /// The reply as Telegram HTML (escaped, title bold, usage as code), within 4096 characters.
     static std::string to_html(const handlers::Reply& reply);
 
 private:
+    /// The sendMessage call ({"method":"sendMessage","chat_id":…}) that carries the reply.
+    static std::string send_message(const Parsed& parsed, const handlers::Reply& reply);
+
     TelegramOptions options_;
 };
 

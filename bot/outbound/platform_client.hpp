@@ -1,0 +1,54 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/system/result.hpp>
+
+#include "bot/http_client.hpp"
+#include "storage/records.hpp"
+
+namespace inmaek::bot::outbound {
+
+/// What became of one delivery attempt.
+struct Delivery {
+    enum class Outcome {
+        sent,    ///< the platform took the message
+        retry,   ///< try again later (network, 5xx, 429)
+        refuse,  ///< the platform refused this message for good (blocked bot, unknown chat)
+    };
+    Outcome outcome = Outcome::retry;
+    /// When the platform said to come back (429 Retry-After / retry_after).
+    std::optional<std::chrono::seconds> retry_after;
+    /// For the outbox's last_error and the log: status and the platform's description, never a
+    /// token.
+    std::string error;
+};
+
+/// How fast one platform accepts pushes.
+struct RateLimits {
+    /// Least spacing between two messages to one destination (Telegram: about 1 s per chat).
+    std::chrono::milliseconds per_destination{0};
+    /// Most messages per second over all destinations (Telegram: 30); 0 for no limit.
+    int per_second = 0;
+};
+
+/// One platform's API for pushes: turns an outbox row into a request (adding the credentials,
+/// which are never stored in the row) and reads the answer.
+class PlatformClient {
+public:
+    virtual ~PlatformClient() = default;
+    /// "telegram": the outbox rows' platform column.
+    [[nodiscard]] virtual std::string_view platform() const = 0;
+    /// The request that delivers `message`, or why it cannot be made (a payload this client
+    /// cannot read: the message is refused).
+    [[nodiscard]] virtual boost::system::result<ClientRequest, std::string> request(
+        const storage::OutboxMessage& message) const = 0;
+    /// What the platform's answer means for the message.
+    [[nodiscard]] virtual Delivery interpret(const HttpResult& result) const = 0;
+    [[nodiscard]] virtual RateLimits limits() const = 0;
+};
+
+}  // namespace inmaek::bot::outbound

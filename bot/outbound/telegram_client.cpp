@@ -1,0 +1,103 @@
+#include "bot/outbound/telegram_client.hpp"
+
+#include <charconv>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+namespace inmaek::bot::outbound {
+
+namespace {
+
+/// Telegram's method names are letters only; anything else in a stored payload is refused
+/// rather than spliced into a URL.
+bool is_method_name(std::string_view name) {
+    if (name.empty() || name.size() > 64) return false;
+    for (const char c : name) {
+        if ((c < 'a' || c > 'z') && (c < 'A' || c > 'Z')) return false;
+    }
+    return true;
+}
+
+std::optional<std::chrono::seconds> header_seconds(const ClientResponse& response) {
+    const auto value = response[http::field::retry_after];
+    int seconds = 0;
+    if (const auto [end, error] =
+            std::from_chars(value.data(), value.data() + value.size(), seconds);
+        error == std::errc{} && end == value.data() + value.size() && seconds >= 0) {
+        return std::chrono::seconds{seconds};
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+TelegramClient::TelegramClient(TelegramClientOptions options)
+    : token_(std::move(options.bot_token)) {
+    auto base = parse_url(options.api_base_url);
+    if (!base) {
+        throw std::invalid_argument("telegram.api_base_url: " + base.error().message);
+    }
+    base_ = std::move(*base);
+}
+
+boost::system::result<ClientRequest, std::string> TelegramClient::request(
+    const storage::OutboxMessage& message) const {
+    auto call = nlohmann::json::parse(message.payload, nullptr, false);
+    if (!call.is_object() || !call.contains("method") || !call["method"].is_string()) {
+        return std::string{"payload is not a Telegram method call"};
+    }
+    const auto method = call["method"].get<std::string>();
+    if (!is_method_name(method)) return "payload names no Telegram method: " + method;
+    call.erase("method");
+    auto url = base_.join("/bot" + token_ + "/" + method);
+    if (!url) return std::string{"the bot token does not fit in a URL"};
+    ClientRequest request;
+    request.method = http::verb::post;
+    request.url = std::move(*url);
+    request.headers.set(http::field::content_type, "application/json");
+    request.body = call.dump();
+    return request;
+}
+
+Delivery TelegramClient::interpret(const HttpResult& result) const {
+    Delivery delivery;
+    if (!result) {
+        delivery.error = "telegram: " + std::string{to_string(result.error().kind)} + ": " +
+                         result.error().message;
+        return delivery;
+    }
+    const auto& response = *result;
+    const auto status = response.result_int();
+    const auto body = nlohmann::json::parse(response.body(), nullptr, false);
+    const bool ok = body.is_object() && body.value("ok", false);
+    if (status == 200 && ok) {
+        delivery.outcome = Delivery::Outcome::sent;
+        return delivery;
+    }
+    std::string description = body.is_object() ? body.value("description", "") : "";
+    delivery.error = "telegram " + std::to_string(status) +
+                     (description.empty() ? "" : ": " + description.substr(0, 200));
+    if (status == 429) {
+        if (body.is_object() && body.contains("parameters") && body["parameters"].is_object() &&
+            body["parameters"].contains("retry_after") &&
+            body["parameters"]["retry_after"].is_number_integer()) {
+            delivery.retry_after =
+                std::chrono::seconds{body["parameters"]["retry_after"].get<int>()};
+        } else {
+            delivery.retry_after = header_seconds(response);
+        }
+        return delivery;
+    }
+    // 400 (chat not found, message malformed) and 403 (the bot was blocked or removed) will
+    // not change by waiting. Anything else may: 5xx, and 401/404 for a token that an operator
+    // can still fix.
+    if (status == 400 || status == 403) delivery.outcome = Delivery::Outcome::refuse;
+    return delivery;
+}
+
+RateLimits TelegramClient::limits() const {
+    return RateLimits{std::chrono::milliseconds{1000}, 30};
+}
+
+}  // namespace inmaek::bot::outbound
