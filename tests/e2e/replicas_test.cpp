@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <iostream>
 #include <latch>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -19,6 +20,7 @@
 
 #include "tests/e2e/harness.hpp"
 #include "tests/e2e/server_process.hpp"
+#include "tests/support/api_recorder.hpp"
 #include "tests/support/postgres.hpp"
 
 namespace inmaek::e2e {
@@ -61,9 +63,9 @@ protected:
 
     /// Starts `count` replicas at once on the test's database and waits until all listen; then
     /// opens a keep-alive connection to each, so that a request leaves at once.
-    bool start(int count) {
+    bool start(int count, const Environment& env = {}) {
         for (int i = 0; i < count; ++i) {
-            replicas_.push_back(launch_server(database_.url(), {}, dir_.path()));
+            replicas_.push_back(launch_server(database_.url(), env, dir_.path()));
         }
         bool all = true;
         for (auto& replica : replicas_) all = wait_listening(*replica) && all;
@@ -252,6 +254,43 @@ TEST_F(Replicas, NewCompanyNamedOnTwoReplicasAtOnceIsMadeOnce) {
     EXPECT_EQ(number("SELECT COUNT(*) FROM meetings"), 2 * kRounds);
     EXPECT_EQ(number("SELECT COUNT(*) FROM companies"), kRounds);
     EXPECT_EQ(number("SELECT COUNT(*) FROM contacts"), kRounds);
+}
+
+// Outbox rows queued while two replicas run are each delivered by exactly one of them: the
+// claim (UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED)) hands a row to one sender.
+TEST_F(Replicas, OutboxRowsAreDeliveredOnceByOneOfTwoReplicas) {
+    test::ApiRecorder api;
+    const Environment env{{"INMAEK_TELEGRAM_REPLY_MODE", "api"},
+                          {"INMAEK_TELEGRAM_BOT_TOKEN", "7000000001:AAE-test_token"},
+                          {"INMAEK_TELEGRAM_API_BASE_URL", api.base_url()},
+                          {"INMAEK_OUTBOX_POLL_INTERVAL_MS", "20"},
+                          {"INMAEK_OUTBOX_BATCH", "5"}};
+    ASSERT_TRUE(start(2, env));
+    constexpr int kRows = 120;
+    // As the scheduler will queue summaries: rows written by the database's side, to distinct
+    // chats (Telegram's 1 message/s per chat would otherwise pace the test).
+    test::execute(database_.url(),
+                  "INSERT INTO outbox (platform, destination, kind, dedupe_key, payload, "
+                  "next_attempt_at, created_at) "
+                  "SELECT 'telegram', (-2000000 - g)::text, 'summary', 'burst:' || g, "
+                  "'{\"method\":\"sendMessage\",\"chat_id\":' || (-2000000 - g) || "
+                  "',\"text\":\"burst ' || g || '\"}', 0, 0 "
+                  "FROM generate_series(1, " +
+                      std::to_string(kRows) + ") AS g");
+    const auto started = Clock::now();
+    ASSERT_TRUE(api.wait_for(kRows, std::chrono::seconds{30}))
+        << api.count() << " of " << kRows << " delivered";
+    std::this_thread::sleep_for(std::chrono::milliseconds{500});  // a double send would show now
+    std::map<std::string, int> sends;
+    for (const auto& request : api.requests()) ++sends[request.body];
+    EXPECT_EQ(api.count(), static_cast<std::size_t>(kRows));
+    EXPECT_EQ(sends.size(), static_cast<std::size_t>(kRows));
+    for (const auto& [body, count] : sends) EXPECT_EQ(count, 1) << body;
+    EXPECT_EQ(number("SELECT COUNT(*) FROM outbox WHERE status = 'sent'"), kRows);
+    const auto senders = number("SELECT COUNT(DISTINCT claimed_by) FROM outbox");
+    EXPECT_EQ(senders, 2) << "both replicas should have taken a share";
+    std::cout << "[replicas] " << kRows << " outbox rows delivered once each by " << senders
+              << " replicas in " << static_cast<int>(milliseconds_since(started)) << " ms\n";
 }
 
 TEST_F(Replicas, ReplicasStartingTogetherMigrateOnce) {

@@ -1,0 +1,143 @@
+// Replies through the Telegram Bot API (telegram.reply_mode = api), end to end: the real binary,
+// a real HTTP server playing api.telegram.org (test::ApiRecorder), on SQLite and PostgreSQL.
+// The webhook is acknowledged empty; the reply is an outbox row written with the change and
+// delivered once, across redeliveries and a restart.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "tests/e2e/harness.hpp"
+#include "tests/e2e/server_process.hpp"
+#include "tests/support/api_recorder.hpp"
+#include "tests/support/postgres.hpp"
+
+namespace inmaek::e2e {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr auto kBotToken = "7000000001:AAE-test_token";
+
+class TelegramApiReplies : public ::testing::TestWithParam<std::string> {
+protected:
+    void TearDown() override {
+        if (HasFailure() && server_) {
+            std::cerr << "---- inmaek log ----\n" << server_->log() << "--------------------\n";
+        }
+        server_.reset();
+    }
+
+    Environment api_mode() const {
+        return {{"INMAEK_TELEGRAM_REPLY_MODE", "api"},
+                {"INMAEK_TELEGRAM_BOT_TOKEN", kBotToken},
+                {"INMAEK_TELEGRAM_API_BASE_URL", api_.base_url()},
+                {"INMAEK_OUTBOX_BACKOFF_INITIAL_SECONDS", "1"},
+                {"INMAEK_OUTBOX_POLL_INTERVAL_MS", "100"}};
+    }
+
+    bool start() {
+        server_ = launch_server(database_.url(), api_mode(), dir_.path());
+        return wait_listening(*server_);
+    }
+
+    std::int64_t number(const std::string& sql) const { return query_number(database_.url(), sql); }
+
+    /// The texts of the sendMessage calls the API received with a 200.
+    std::vector<std::string> texts() const {
+        std::vector<std::string> texts;
+        for (const auto& request : api_.requests()) {
+            const auto body = nlohmann::json::parse(request.body, nullptr, false);
+            if (body.is_object()) texts.push_back(body.value("text", ""));
+        }
+        return texts;
+    }
+
+    test::TempDir dir_;
+    test::FreshDatabase database_{GetParam()};
+    test::ApiRecorder api_;
+    std::unique_ptr<ServerProcess> server_;
+};
+
+TEST_P(TelegramApiReplies, ReplyGoesThroughSendMessageOnceAcrossRedeliveries) {
+    ASSERT_TRUE(start());
+    const auto update = telegram_fixture("korean_meeting.json");
+    HttpClient client{server_->port()};
+    for (int delivery = 1; delivery <= 3; ++delivery) {
+        const auto response = client.post(kTelegramHook, update);
+        ASSERT_EQ(response.status, 200U) << response.error << response.body;
+        EXPECT_EQ(response.body, "") << "the reply goes through the API, not the response";
+    }
+    ASSERT_TRUE(api_.wait_for(1, 10s)) << "no sendMessage arrived";
+    std::this_thread::sleep_for(1500ms);  // time for a wrong second send to show
+    const auto requests = api_.requests();
+    ASSERT_EQ(requests.size(), 1U) << "three deliveries of one update, one reply";
+    EXPECT_EQ(requests[0].target, std::string{"/bot"} + kBotToken + "/sendMessage");
+    const auto call = nlohmann::json::parse(requests[0].body);
+    EXPECT_EQ(call["chat_id"], -1001234567890);
+    EXPECT_EQ(call["parse_mode"], "HTML");
+    const auto text = call.value("text", "");
+    EXPECT_NE(text.find("회의 #1"), std::string::npos) << text;
+    EXPECT_NE(text.find("카카오"), std::string::npos) << text;
+
+    EXPECT_EQ(number("SELECT COUNT(*) FROM meetings"), 1);
+    EXPECT_EQ(number("SELECT COUNT(*) FROM outbox WHERE status = 'sent'"), 1);
+    EXPECT_EQ(number("SELECT COUNT(*) FROM outbox"), 1);
+    EXPECT_EQ(server_->log().find(kBotToken), std::string::npos) << "the token reached the log";
+
+    // The operator's view.
+    const auto listed = run_command(
+        INMAEK_BINARY, {"outbox", "list"},
+        {{"INMAEK_DATABASE_URL", database_.url()}, {"INMAEK_LOG_LEVEL", "warn"}}, dir_.path(), "");
+    ASSERT_EQ(listed.exit_status, 0) << listed.out << listed.err;
+    EXPECT_NE(listed.out.find("outbox: 1 sent"), std::string::npos) << listed.out;
+    EXPECT_NE(listed.out.find("-1001234567890"), std::string::npos) << listed.out;
+}
+
+// The API fails while the first server runs; the server stops with the reply still queued; the
+// next one delivers it once the API is back: nothing lost, nothing sent twice.
+TEST_P(TelegramApiReplies, QueuedReplySurvivesARestart) {
+    api_.set_responder([](const test::RecordedRequest&) {
+        return test::CannedResponse{502, "Bad Gateway", {}};
+    });
+    ASSERT_TRUE(start());
+    const auto response = post(server_->port(), kTelegramHook, telegram_update(810'001, "/도움말"));
+    ASSERT_EQ(response.status, 200U) << response.error << response.body;
+    ASSERT_TRUE(api_.wait_for(1, 10s)) << "the first attempt never came";
+    EXPECT_EQ(server_->stop(), 0) << server_->log();
+    const auto failed_attempts = api_.count();
+    EXPECT_EQ(number("SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND attempts >= 1"), 1)
+        << "the failed reply waits in the table";
+    EXPECT_EQ(number("SELECT COUNT(*) FROM outbox WHERE claimed_until IS NOT NULL"), 0)
+        << "a stopping server gives its claims back";
+
+    api_.set_responder({});  // Telegram's ok from now on
+    ASSERT_TRUE(start());
+    ASSERT_TRUE(api_.wait_for(failed_attempts + 1, 15s)) << "the queued reply was not sent";
+    std::this_thread::sleep_for(1500ms);
+    EXPECT_EQ(api_.count(), failed_attempts + 1) << "sent more than once after success";
+    EXPECT_EQ(number("SELECT COUNT(*) FROM outbox WHERE status = 'sent'"), 1);
+    const auto all = texts();
+    ASSERT_FALSE(all.empty());
+    EXPECT_FALSE(all.back().empty());
+}
+
+TEST_P(TelegramApiReplies, ApiModeWithoutABotTokenIsAConfigurationError) {
+    const auto result = run_command(
+        INMAEK_BINARY, {"serve", "--listen", "127.0.0.1:0"},
+        {{"INMAEK_DATABASE_URL", database_.url()}, {"INMAEK_TELEGRAM_REPLY_MODE", "api"}},
+        dir_.path(), "", 20s);
+    EXPECT_EQ(result.exit_status, 78) << result.out << result.err;
+    EXPECT_NE(result.err.find("telegram.bot_token"), std::string::npos) << result.err;
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, TelegramApiReplies, ::testing::ValuesIn(test::backends()),
+                         test::backend_name);
+
+}  // namespace
+}  // namespace inmaek::e2e
