@@ -10,6 +10,19 @@ std::chrono::year_month_day Context::today() const {
     return std::chrono::year_month_day{std::chrono::sys_days{days.time_since_epoch()}};
 }
 
+storage::FollowUp Context::follow_up_draft() const {
+    storage::FollowUp follow_up;
+    follow_up.workspace_id = workspace.id;
+    follow_up.assignee_id = user.id;
+    follow_up.created_by = user.id;
+    follow_up.created_at = now;
+    if (message.platform != Platform::console) {
+        follow_up.origin_platform = to_string(message.platform);
+        follow_up.origin_chat = chat_key(message);
+    }
+    return follow_up;
+}
+
 std::string Context::source() const {
     const auto& key = message.event_key.empty() ? message.source_message_id : message.event_key;
     return std::string{to_string(message.platform)} + ":" + key;

@@ -32,6 +32,9 @@ struct Context {
     void audit(std::string_view action, std::string_view entity, storage::Id entity_id,
                std::string before_json, std::string after_json) const;
     [[nodiscard]] bool korean() const { return lang == Lang::ko; }
+    /// A follow-up in this workspace, assigned to and created by the sender now, remembering
+    /// this chat (where its reminder will go).
+    [[nodiscard]] storage::FollowUp follow_up_draft() const;
 };
 
 }  // namespace inmaek::handlers

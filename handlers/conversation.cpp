@@ -14,10 +14,6 @@ namespace inmaek::handlers {
 
 namespace {
 
-std::string chat_key(const Message& message) {
-    return message.team_id.empty() ? message.chat_id : message.team_id + "/" + message.chat_id;
-}
-
 Lang default_lang(std::string_view language) {
     return language == "en" ? Lang::en : Lang::ko;
 }

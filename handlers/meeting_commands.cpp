@@ -306,15 +306,11 @@ Reply meet(Context& ctx, std::string_view args) {
     if (meeting.lead_id) reply.lines.push_back(tr(ctx.lang, Msg::lead_link_line, *meeting.lead_id));
 
     if (next) {
-        storage::FollowUp follow_up;
-        follow_up.workspace_id = ctx.workspace.id;
+        auto follow_up = ctx.follow_up_draft();
         follow_up.text = next->text;
         if (next->due) follow_up.due = std::chrono::sys_days{*next->due};
-        follow_up.assignee_id = ctx.user.id;
         follow_up.lead_id = draft.lead_id;
         follow_up.meeting_id = meeting.id;
-        follow_up.created_by = ctx.user.id;
-        follow_up.created_at = ctx.now;
         follow_up = ctx.db.follow_ups().create(follow_up);
         ctx.audit("create", "follow_up", follow_up.id, {},
                   nlohmann::json{{"id", follow_up.id}, {"text", follow_up.text}}.dump());

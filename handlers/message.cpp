@@ -15,4 +15,8 @@ std::string_view to_string(Platform platform) {
     return "unknown";
 }
 
+std::string chat_key(const Message& message) {
+    return message.team_id.empty() ? message.chat_id : message.team_id + "/" + message.chat_id;
+}
+
 }  // namespace inmaek::handlers

@@ -34,4 +34,8 @@ struct Message {
     bool direct = false;  ///< a one-to-one chat with the bot: ordinary text gets a hint
 };
 
+/// The chat as stored in `chats.platform_chat_id`: "<team>/<chat>" where the platform has teams,
+/// else the chat id. Pushes to the chat (summaries, reminders) are addressed with it.
+std::string chat_key(const Message& message);
+
 }  // namespace inmaek::handlers

@@ -34,8 +34,8 @@ std::string todo_line(const Context& ctx, const storage::FollowUp& todo) {
 
 Reply todo(Context& ctx, std::string_view args) {
     const auto lexed = lex(args, kTodoKeys);
-    storage::FollowUp follow_up;
-    follow_up.workspace_id = ctx.workspace.id;
+    auto follow_up = ctx.follow_up_draft();
+    follow_up.assignee_id.reset();  // the sender unless the line names someone
     std::string words;
     std::size_t index = 0;
     // A date may open the line: "/할일 내일 MOU 초안 송부".
@@ -89,8 +89,6 @@ Reply todo(Context& ctx, std::string_view args) {
         return mistake(ctx, tr(ctx.lang, Msg::lead_not_found, *follow_up.lead_id), Msg::usage_todo);
     }
     if (!follow_up.assignee_id) follow_up.assignee_id = ctx.user.id;
-    follow_up.created_by = ctx.user.id;
-    follow_up.created_at = ctx.now;
     follow_up = ctx.db.follow_ups().create(follow_up);
     ctx.audit("create", "follow_up", follow_up.id, {},
               nlohmann::json{{"id", follow_up.id},

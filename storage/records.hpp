@@ -128,6 +128,9 @@ struct FollowUp {
     std::optional<Timestamp> done_at;
     Id created_by = 0;
     Timestamp created_at{};
+    std::string origin_platform;  ///< the chat it was written in ("" when unknown: the console)
+    std::string origin_chat;      ///< … as the platform names it; its reminder goes there
+    std::optional<Day> reminded_on;
 };
 
 /// One row of the audit log: who changed what, from which source message.
@@ -158,6 +161,29 @@ struct OutboxMessage {
     std::string last_error;
     Timestamp created_at{};
     std::optional<Timestamp> sent_at;
+};
+
+/// A chat that receives a summary; see schemas/0005_schedules.sqlite3.sql.
+struct SummarySubscription {
+    Id id = 0;
+    Id workspace_id = 0;
+    std::string platform;
+    std::string platform_chat_id;
+    std::string kind = "daily";     ///< daily | weekly
+    std::optional<int> weekday;     ///< ISO 1 (Monday) .. 7, weekly only
+    int local_time = 9 * 60;        ///< minutes after local midnight
+    std::string time_zone;          ///< "" for the workspace's
+    Id created_by = 0;
+    Timestamp created_at{};
+};
+
+/// The claim of one subscription's summary for one local date.
+struct SummaryRun {
+    Id subscription_id = 0;
+    Day local_date;
+    std::string status;  ///< sent | late | skipped
+    std::string note;
+    Timestamp created_at{};
 };
 
 }  // namespace inmaek::storage

@@ -123,6 +123,29 @@ public:
     /// Open ones first by due date (undated last).
     virtual std::vector<FollowUp> list(Id workspace_id, const FollowUpFilter& filter) = 0;
     virtual std::vector<FollowUp> for_lead(Id workspace_id, Id lead_id) = 0;
+    /// Claims up to `limit` open follow-ups of the workspace due on `today` that were not
+    /// reminded of yet, marking them reminded today. Replicas claiming at once get disjoint rows
+    /// (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: one writer at a time).
+    virtual std::vector<FollowUp> claim_reminders(Id workspace_id, Day today, int limit) = 0;
+};
+
+/// Summary subscriptions and their runs (the scheduler's claims).
+class ScheduleRepository {
+public:
+    virtual ~ScheduleRepository() = default;
+    /// Creates the chat's subscription of that kind, or changes its time, weekday and zone.
+    virtual SummarySubscription subscribe(const SummarySubscription& subscription) = 0;
+    /// Removes the chat's subscriptions ("" kind: every kind); returns how many.
+    virtual int unsubscribe(Id workspace_id, std::string_view platform,
+                            std::string_view platform_chat_id, std::string_view kind) = 0;
+    /// Every subscription (nullopt) or a workspace's, by id.
+    virtual std::vector<SummarySubscription> subscriptions(std::optional<Id> workspace_id) = 0;
+    /// Claims the run of `subscription_id` for `local_date`: false when it was claimed before
+    /// (by this process, another replica or before a restart). A concurrent claim of the same
+    /// run waits for the first transaction to end.
+    virtual bool claim_run(const SummaryRun& run) = 0;
+    /// A subscription's runs, newest first.
+    virtual std::vector<SummaryRun> runs(Id subscription_id, int limit) = 0;
 };
 
 /// Platform events already processed, with the reply that was given (dedupe).
@@ -193,6 +216,7 @@ public:
     virtual EventRepository& events() = 0;
     virtual AuditRepository& audit() = 0;
     virtual OutboxRepository& outbox() = 0;
+    virtual ScheduleRepository& schedules() = 0;
 };
 
 }  // namespace inmaek::storage

@@ -1,5 +1,6 @@
 #include "storage/sql_repositories.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace inmaek::storage::sql {
@@ -7,14 +8,14 @@ namespace {
 
 constexpr auto kInsertFollowUp = R"sql(
     INSERT INTO follow_ups (workspace_id, text, due, assignee_id, lead_id, meeting_id, done,
-                            done_at, created_by, created_at)
+                            done_at, created_by, created_at, origin_platform, origin_chat)
     VALUES (:workspace_id, :text, :due, :assignee_id, :lead_id, :meeting_id, :done, :done_at,
-            :created_by, :created_at)
+            :created_by, :created_at, :origin_platform, :origin_chat)
     RETURNING id)sql";
 
 constexpr auto kSelectFollowUp = R"sql(
     SELECT id, workspace_id, text, due, assignee_id, lead_id, meeting_id, done, done_at,
-           created_by, created_at
+           created_by, created_at, origin_platform, origin_chat, reminded_on
     FROM follow_ups WHERE workspace_id = :workspace_id AND id = :id)sql";
 
 // Marking twice keeps the first done_at.
@@ -25,8 +26,22 @@ constexpr auto kMarkDone = R"sql(
 // Filter fragments are fixed SQL; the values are bound. 'YYYY-MM-DD' text orders as dates.
 constexpr auto kListFollowUps = R"sql(
     SELECT id, workspace_id, text, due, assignee_id, lead_id, meeting_id, done, done_at,
-           created_by, created_at
+           created_by, created_at, origin_platform, origin_chat, reminded_on
     FROM follow_ups WHERE workspace_id = :workspace_id)sql";
+// The lease-free claim of the morning's reminders: marking reminded_on in the claiming
+// transaction, which also queues the reminders, is what makes each go out once.
+constexpr auto kClaimReminders = R"sql(
+    UPDATE follow_ups SET reminded_on = :today
+    WHERE id IN (
+        SELECT id FROM follow_ups
+        WHERE workspace_id = :workspace_id AND done = 0 AND due = :due
+          AND reminded_on IS NULL
+        ORDER BY id
+        LIMIT :limit)sql";
+constexpr auto kClaimRemindersReturning = R"sql()
+    RETURNING id, workspace_id, text, due, assignee_id, lead_id, meeting_id, done, done_at,
+              created_by, created_at, origin_platform, origin_chat, reminded_on)sql";
+
 constexpr auto kOpenOnly = " AND done = 0";
 constexpr auto kAssigneeFilter = " AND assignee_id = :assignee_id";
 constexpr auto kDueBeforeFilter = " AND due < :due_before";
@@ -49,6 +64,9 @@ void FollowUpRow::bind(soci::statement& statement) {
     done_at.bind_into(statement);
     created_by.bind_into(statement);
     statement.exchange(soci::into(created_at));
+    origin_platform.bind_into(statement);
+    origin_chat.bind_into(statement);
+    reminded_on.bind_into(statement);
 }
 
 FollowUp FollowUpRow::to_record() const {
@@ -65,6 +83,9 @@ FollowUp FollowUpRow::to_record() const {
     if (const auto at = done_at.get()) {
         follow_up.done_at = timestamp_from_db(*at);
     }
+    follow_up.origin_platform = origin_platform.get().value_or("");
+    follow_up.origin_chat = origin_chat.get().value_or("");
+    follow_up.reminded_on = day_from_db(reminded_on);
     return follow_up;
 }
 
@@ -86,6 +107,10 @@ FollowUp SqlFollowUpRepository::create(const FollowUp& follow_up) {
     Nullable<Int> created_by;
     set_user(created_by, follow_up.created_by);
     const Int created_at = to_db(follow_up.created_at);
+    Nullable<std::string> origin_platform;
+    set_text_or_null(origin_platform, follow_up.origin_platform);
+    Nullable<std::string> origin_chat;
+    set_text_or_null(origin_chat, follow_up.origin_chat);
     Int id = 0;
     auto statement = prepare(session_, kInsertFollowUp, [&](soci::statement& st) {
         st.exchange(soci::use(workspace_id));
@@ -98,6 +123,8 @@ FollowUp SqlFollowUpRepository::create(const FollowUp& follow_up) {
         done_at.bind_use(st);
         created_by.bind_use(st);
         st.exchange(soci::use(created_at));
+        origin_platform.bind_use(st);
+        origin_chat.bind_use(st);
         st.exchange(soci::into(id));
     });
     run_single(statement);
@@ -187,6 +214,30 @@ std::vector<FollowUp> SqlFollowUpRepository::for_lead(Id workspace_id, Id lead_i
     std::vector<FollowUp> follow_ups;
     for_each_row(statement, [&] { follow_ups.push_back(row.to_record()); });
     return follow_ups;
+}
+
+std::vector<FollowUp> SqlFollowUpRepository::claim_reminders(Id workspace_id, Day today,
+                                                             int limit) {
+    static const std::string kSqlite = std::string{kClaimReminders} + kClaimRemindersReturning;
+    static const std::string kPostgresql =
+        std::string{kClaimReminders} + " FOR UPDATE SKIP LOCKED" + kClaimRemindersReturning;
+    const std::string day = day_to_db(today);
+    const Int workspace = workspace_id;
+    const int rows = sql_limit(limit);
+    FollowUpRow row;
+    auto statement =
+        prepare(session_, postgresql_ ? kPostgresql : kSqlite, [&](soci::statement& st) {
+            st.exchange(soci::use(day));
+            st.exchange(soci::use(workspace));
+            st.exchange(soci::use(day));
+            st.exchange(soci::use(rows));
+            row.bind(st);
+        });
+    std::vector<FollowUp> claimed;
+    for_each_row(statement, [&] { claimed.push_back(row.to_record()); });
+    std::sort(claimed.begin(), claimed.end(),
+              [](const auto& a, const auto& b) { return a.id < b.id; });
+    return claimed;
 }
 
 }  // namespace inmaek::storage::sql

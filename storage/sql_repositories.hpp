@@ -140,6 +140,9 @@ struct FollowUpRow {
     Nullable<Int> done_at;
     Nullable<Int> created_by;
     Int created_at = 0;
+    Nullable<std::string> origin_platform;
+    Nullable<std::string> origin_chat;
+    Nullable<std::string> reminded_on;
 
     void bind(soci::statement& statement);
     [[nodiscard]] FollowUp to_record() const;
@@ -328,13 +331,31 @@ private:
 
 class SqlFollowUpRepository final : public FollowUpRepository {
 public:
-    explicit SqlFollowUpRepository(soci::session& session) : session_(session) {}
+    explicit SqlFollowUpRepository(soci::session& session)
+        : session_(session), postgresql_(is_postgresql(session)) {}
 
     FollowUp create(const FollowUp& follow_up) override;
     std::optional<FollowUp> get(Id workspace_id, Id follow_up_id) override;
     void mark_done(Id workspace_id, Id follow_up_id, Timestamp at) override;
     std::vector<FollowUp> list(Id workspace_id, const FollowUpFilter& filter) override;
     std::vector<FollowUp> for_lead(Id workspace_id, Id lead_id) override;
+    std::vector<FollowUp> claim_reminders(Id workspace_id, Day today, int limit) override;
+
+private:
+    soci::session& session_;
+    const bool postgresql_;
+};
+
+class SqlScheduleRepository final : public ScheduleRepository {
+public:
+    explicit SqlScheduleRepository(soci::session& session) : session_(session) {}
+
+    SummarySubscription subscribe(const SummarySubscription& subscription) override;
+    int unsubscribe(Id workspace_id, std::string_view platform, std::string_view platform_chat_id,
+                    std::string_view kind) override;
+    std::vector<SummarySubscription> subscriptions(std::optional<Id> workspace_id) override;
+    bool claim_run(const SummaryRun& run) override;
+    std::vector<SummaryRun> runs(Id subscription_id, int limit) override;
 
 private:
     soci::session& session_;
@@ -428,6 +449,7 @@ public:
     EventRepository& events() override { return events_; }
     AuditRepository& audit() override { return audit_; }
     OutboxRepository& outbox() override { return outbox_; }
+    ScheduleRepository& schedules() override { return schedules_; }
 
 private:
     SqlWorkspaceRepository workspaces_;
@@ -439,6 +461,7 @@ private:
     SqlEventRepository events_;
     SqlAuditRepository audit_;
     SqlOutboxRepository outbox_;
+    SqlScheduleRepository schedules_;
 };
 
 }  // namespace inmaek::storage::sql

@@ -14,6 +14,11 @@ std::optional<Push> Adapter::push(const Parsed& /*parsed*/,
     return std::nullopt;
 }
 
+std::optional<Push> Adapter::push_to(std::string_view /*destination*/,
+                                     const handlers::Reply& /*reply*/) const {
+    return std::nullopt;
+}
+
 Response json_response(http::status status, std::string body, unsigned version, bool keep_alive,
                        std::string_view content_type) {
     Response response{status, version};

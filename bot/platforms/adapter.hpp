@@ -55,6 +55,11 @@ public:
     /// empty. nullopt (the default): the reply rides the webhook response (render()).
     [[nodiscard]] virtual std::optional<Push> push(const Parsed& parsed,
                                                    const handlers::Reply& reply) const;
+    /// A message to a chat outside any conversation (a summary, a reminder) as a push to
+    /// `destination` (the chat as `chats.platform_chat_id` names it); nullopt (the default) when
+    /// the platform cannot be pushed to.
+    [[nodiscard]] virtual std::optional<Push> push_to(std::string_view destination,
+                                                      const handlers::Reply& reply) const;
     /// True when replies go through push() and the webhook is acknowledged empty.
     [[nodiscard]] virtual bool replies_through_api() const { return false; }
     /// The answer for an event that needs no reply.

@@ -188,6 +188,14 @@ std::optional<Push> TelegramAdapter::push(const Parsed& parsed,
     return Push{parsed.reply_target, send_message(parsed, reply)};
 }
 
+std::optional<Push> TelegramAdapter::push_to(std::string_view destination,
+                                             const handlers::Reply& reply) const {
+    if (reply.empty() || destination.empty()) return std::nullopt;
+    Parsed target;
+    target.reply_target = std::string{destination};
+    return Push{target.reply_target, send_message(target, reply)};
+}
+
 std::string TelegramAdapter::send_message(const Parsed& parsed, const handlers::Reply& reply) {
     std::array<unsigned char, 4096> buffer{};
     json::monotonic_resource resource(buffer.data(), buffer.size());

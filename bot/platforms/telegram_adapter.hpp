@@ -26,6 +26,8 @@ public:
                                   unsigned version, bool keep_alive) const override;
     [[nodiscard]] std::optional<Push> push(const Parsed& parsed,
                                            const handlers::Reply& reply) const override;
+    [[nodiscard]] std::optional<Push> push_to(std::string_view destination,
+                                              const handlers::Reply& reply) const override;
     [[nodiscard]] bool replies_through_api() const override { return options_.reply_through_api; }
 
     /// The reply as Telegram HTML (escaped, title bold, usage as code), within 4096 characters.
