@@ -63,6 +63,10 @@ std::vector<Field> fields_of(Config& c) {
         {"telegram", "reply_mode", &c.telegram.reply_mode},
         {"telegram", "api_base_url", &c.telegram.api_base_url},
         {"generic", "enabled", &c.generic.enabled},
+        {"discord", "enabled", &c.discord.enabled},
+        {"discord", "public_key", &c.discord.public_key},
+        {"discord", "application_id", &c.discord.application_id},
+        {"discord", "api_base_url", &c.discord.api_base_url},
         {"outbox", "batch", &c.outbox.batch},
         {"outbox", "poll_interval_ms", &c.outbox.poll_interval_ms},
         {"outbox", "lease_seconds", &c.outbox.lease_seconds},
@@ -74,8 +78,8 @@ std::vector<Field> fields_of(Config& c) {
     };
 }
 
-constexpr std::array<std::string_view, 7> kSections = {
-    "server", "database", "workspace", "telegram", "generic", "outbox", "log"};
+constexpr std::array<std::string_view, 8> kSections = {
+    "server", "database", "workspace", "telegram", "discord", "generic", "outbox", "log"};
 
 std::string env_name(std::string_view section, std::string_view key) {
     std::string name = fmt::format("INMAEK_{}_{}", section, key);
@@ -262,7 +266,7 @@ void apply_toml(Config& config, const std::filesystem::path& file,
         if (std::find(kSections.begin(), kSections.end(), section) == kSections.end()) {
             throw ConfigError(
                 fmt::format("{}: unknown section (known: server, database, "
-                            "workspace, telegram, generic, outbox, log){}",
+                            "workspace, telegram, discord, generic, outbox, log){}",
                             section, origin(file, section_node)));
         }
         const auto* table = section_node.as_table();
@@ -476,6 +480,32 @@ void validate(Config& config) {
                                       telegram.api_base_url));
     }
 
+    const auto& discord = config.discord;
+    const auto is_hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
+    if (discord.enabled &&
+        (discord.public_key.size() != 64 ||
+         !std::all_of(discord.public_key.begin(), discord.public_key.end(), is_hex))) {
+        throw ConfigError(
+            "discord.public_key: expected the application's public key, 64 hex digits (Discord "
+            "developer portal, General Information)");
+    }
+    if (!discord.application_id.empty() &&
+        discord.application_id.find_first_not_of("0123456789") != std::string::npos) {
+        throw ConfigError(fmt::format("discord.application_id: expected digits, got '{}'",
+                                      discord.application_id));
+    }
+    if (!discord.bot_token.empty() &&
+        (discord.bot_token.size() > 256 ||
+         !std::all_of(discord.bot_token.begin(), discord.bot_token.end(),
+                      [](char c) { return is_token_char(c) || c == '.'; }))) {
+        throw ConfigError("discord.bot_token: expected the bot token (A-Z a-z 0-9 . _ -)");
+    }
+    if (!discord.api_base_url.starts_with("https://") &&
+        !discord.api_base_url.starts_with("http://")) {
+        throw ConfigError(fmt::format("discord.api_base_url: expected an http(s) URL, got '{}'",
+                                      discord.api_base_url));
+    }
+
     const auto& outbox = config.outbox;
     check_range<std::size_t>("outbox.batch", outbox.batch, 1, 1000);
     check_range("outbox.poll_interval_ms", outbox.poll_interval_ms, 10, 600'000);
@@ -556,6 +586,7 @@ Config load_config(const std::optional<std::filesystem::path>& file, const EnvLo
     const std::vector<Secret> secrets = {
         {"telegram", "secret_token", &config.telegram.secret_token},
         {"telegram", "bot_token", &config.telegram.bot_token},
+        {"discord", "bot_token", &config.discord.bot_token},
         {"generic", "secret", &config.generic.secret},
     };
     std::vector<SecretSource> secret_sources(secrets.size());
@@ -614,6 +645,7 @@ std::string describe(const Config& config) {
         "workspace  time zone {}, language {}, binding {}, admins: {}\n"
         "telegram   {}, secret token {}{}, bot username {}\n"
         "           replies {}, bot token {}, api {}\n"
+        "discord    {}, public key {}, application {}, bot token {}, api {}\n"
         "generic    {}, secret {}\n"
         "outbox     batch {}, poll {} ms, lease {} s, {} attempts, backoff {}..{} s\n"
         "log        level {}, format {}\n",
@@ -624,9 +656,12 @@ std::string describe(const Config& config) {
         t.allow_missing_secret ? " (missing secret allowed)" : "",
         t.bot_username.empty() ? "(not set)" : "@" + t.bot_username,
         t.reply_mode == "api" ? "through the Bot API (outbox)" : "in the webhook response",
-        set(t.bot_token), t.api_base_url, on(config.generic.enabled), set(config.generic.secret),
-        o.batch, o.poll_interval_ms, o.lease_seconds, o.max_attempts, o.backoff_initial_seconds,
-        o.backoff_max_seconds, config.log.level, config.log.format);
+        set(t.bot_token), t.api_base_url, on(config.discord.enabled),
+        set(config.discord.public_key),
+        config.discord.application_id.empty() ? "(not set)" : config.discord.application_id,
+        set(config.discord.bot_token), config.discord.api_base_url, on(config.generic.enabled),
+        set(config.generic.secret), o.batch, o.poll_interval_ms, o.lease_seconds, o.max_attempts,
+        o.backoff_initial_seconds, o.backoff_max_seconds, config.log.level, config.log.format);
 }
 
 }  // namespace inmaek::bot

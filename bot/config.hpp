@@ -47,6 +47,13 @@ struct Config {
         bool enabled = true;
         std::string secret;
     } generic;
+    struct Discord {
+        bool enabled = false;
+        std::string public_key;      // the application's, from the developer portal (64 hex)
+        std::string application_id;  // for `inmaek discord register-commands`
+        std::string bot_token;       // secret; channel messages (summaries) and registration
+        std::string api_base_url = "https://discord.com";
+    } discord;
     struct Outbox {
         std::size_t batch = 32;
         int poll_interval_ms = 1000;
@@ -75,7 +82,8 @@ std::optional<std::string> process_env(std::string_view name);
 
 /// Loads an optional TOML file, then applies environment overrides INMAEK_<SECTION>_<KEY>
 /// (e.g. INMAEK_SERVER_LISTEN, INMAEK_DATABASE_URL, INMAEK_TELEGRAM_SECRET_TOKEN); empty
-/// variables count as unset. Secrets (telegram.secret_token, telegram.bot_token, generic.secret,
+/// variables count as unset. Secrets (telegram.secret_token, telegram.bot_token,
+/// discord.bot_token, generic.secret,
 /// and a database.url
 /// carrying a password) may also be given as `<key>_file` = path to a file whose trimmed content
 /// is the value, and are refused when written inline in the TOML file. Validates everything;

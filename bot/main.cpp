@@ -16,12 +16,15 @@
 #include "bot/executor.hpp"
 #include "bot/http_server.hpp"
 #include "bot/logging.hpp"
+#include "bot/outbound/discord_client.hpp"
 #include "bot/outbound/outbox_sender.hpp"
 #include "bot/outbound/telegram_client.hpp"
+#include "bot/platforms/discord_adapter.hpp"
 #include "bot/platforms/generic_adapter.hpp"
 #include "bot/platforms/telegram_adapter.hpp"
 #include "bot/webhook_service.hpp"
 #include "handlers/conversation.hpp"
+#include "handlers/router.hpp"
 #include "storage/backup.hpp"
 #include "storage/database.hpp"
 #include "storage/transfer.hpp"
@@ -95,6 +98,11 @@ std::unique_ptr<bot::outbound::OutboxSender> make_sender(const bot::Config& conf
             std::make_unique<bot::outbound::TelegramClient>(bot::outbound::TelegramClientOptions{
                 config.telegram.bot_token, config.telegram.api_base_url}));
     }
+    if (!config.discord.bot_token.empty()) {
+        clients.push_back(
+            std::make_unique<bot::outbound::DiscordClient>(bot::outbound::DiscordClientOptions{
+                config.discord.bot_token, config.discord.api_base_url}));
+    }
     const auto& o = config.outbox;
     bot::outbound::OutboxSenderOptions options;
     options.sender_id = replica_id();
@@ -126,6 +134,10 @@ int serve(const Overrides& overrides) {
             std::make_unique<bot::platforms::TelegramAdapter>(bot::platforms::TelegramOptions{
                 config.telegram.secret_token, config.telegram.allow_missing_secret,
                 config.telegram.reply_mode == "api"}));
+    }
+    if (config.discord.enabled) {
+        adapters.push_back(std::make_unique<bot::platforms::DiscordAdapter>(
+            bot::platforms::DiscordOptions{.public_key = config.discord.public_key}));
     }
     if (config.generic.enabled) {
         adapters.push_back(std::make_unique<bot::platforms::GenericAdapter>(
@@ -240,6 +252,50 @@ int workspace_link(const Overrides& overrides, const std::string& platform,
                   << workspace->id << " \"" << workspace->name << "\"\n";
         return 0;
     });
+}
+
+/// PUT the chat language's commands as Discord application commands (global, or one guild's,
+/// which show at once while global ones take up to an hour).
+int discord_register_commands(const Overrides& overrides, const std::string& guild) {
+    const auto config = load(overrides);
+    const auto& discord = config.discord;
+    if (discord.application_id.empty() || discord.bot_token.empty()) {
+        throw bot::ConfigError(
+            "discord.application_id and discord.bot_token (INMAEK_DISCORD_BOT_TOKEN) are needed "
+            "to register commands");
+    }
+    if (!guild.empty() && guild.find_first_not_of("0123456789") != std::string::npos) {
+        std::cerr << "--guild: expected a guild id (digits)\n";
+        return 2;
+    }
+    handlers::Conversation conversation{policy_of(config)};
+    const auto base = bot::parse_url(discord.api_base_url);
+    if (!base) throw bot::ConfigError("discord.api_base_url: " + base.error().message);
+    const auto path = "/api/v10/applications/" + discord.application_id +
+                      (guild.empty() ? "" : "/guilds/" + guild) + "/commands";
+    auto url = base->join(path);
+    if (!url) throw std::runtime_error(url.error().message);
+    bot::ClientRequest request;
+    request.method = boost::beast::http::verb::put;
+    request.url = std::move(*url);
+    request.headers.set(boost::beast::http::field::authorization, "Bot " + discord.bot_token);
+    request.headers.set(boost::beast::http::field::content_type, "application/json");
+    request.body = bot::platforms::discord_application_commands(conversation.router());
+    request.retry_safe = true;  // PUT replaces the whole list
+    bot::HttpClient client;
+    const auto result = client.send(std::move(request));
+    if (!result) {
+        std::cerr << "discord: " << result.error().message << "\n";
+        return 1;
+    }
+    if (result->result_int() / 100 != 2) {
+        std::cerr << "discord answered " << result->result_int() << ": "
+                  << result->body().substr(0, 500) << "\n";
+        return 1;
+    }
+    std::cout << "registered " << conversation.router().commands().size()
+              << " commands with Discord" << (guild.empty() ? "" : " in guild " + guild) << "\n";
+    return 0;
 }
 
 int outbox_list(const Overrides& overrides, const std::string& status, int limit) {
@@ -471,6 +527,14 @@ int main(int argc, char** argv) try {
     outbox_retry_cmd->add_option("ids", retry_ids, "message ids (see outbox list)");
     outbox_retry_cmd->add_flag("--all-dead", retry_all_dead, "every dead-lettered message");
 
+    auto* discord_cmd = app.add_subcommand("discord", "Discord application set-up");
+    discord_cmd->require_subcommand(1);
+    std::string discord_guild;
+    auto* discord_register_cmd = discord_cmd->add_subcommand(
+        "register-commands", "publish the chat language's commands as Discord slash commands");
+    discord_register_cmd->add_option("--guild", discord_guild,
+                                     "one guild only (shows at once; global takes up to an hour)");
+
     CLI11_PARSE(app, argc, argv);
     try {
         if (*serve_cmd) return serve(overrides);
@@ -486,6 +550,7 @@ int main(int argc, char** argv) try {
             std::cout << bot::describe(load(overrides)) << "\n";
             return 0;
         }
+        if (*discord_register_cmd) return discord_register_commands(overrides, discord_guild);
         if (*outbox_list_cmd) return outbox_list(overrides, outbox_status, outbox_limit);
         if (*outbox_retry_cmd) {
             if (retry_ids.empty() && !retry_all_dead) {

@@ -138,7 +138,7 @@ void WebhookService::handle_hook(const platforms::Adapter& adapter, Request&& re
             return done(
                 problem(http::status::bad_request, state->parsed.error, version, keep_alive));
         case platforms::Parsed::Kind::acknowledge:
-            return done(adapter.acknowledge(version, keep_alive));
+            return done(adapter.acknowledge(state->parsed, version, keep_alive));
         case platforms::Parsed::Kind::message: break;
     }
     auto job = [this, &adapter, state](storage::UnitOfWork& work) {
@@ -168,7 +168,7 @@ void WebhookService::handle_hook(const platforms::Adapter& adapter, Request&& re
         info->command = state->outcome.command;
         if (state->pushed && pushed_) pushed_();
         if (state->outcome.ignored || adapter.replies_through_api()) {
-            return done(adapter.acknowledge(version, keep_alive));
+            return done(adapter.acknowledge(state->parsed, version, keep_alive));
         }
         done(adapter.render(state->parsed, state->outcome.reply, version, keep_alive));
     };

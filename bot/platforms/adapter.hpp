@@ -64,6 +64,10 @@ public:
     [[nodiscard]] virtual bool replies_through_api() const { return false; }
     /// The answer for an event that needs no reply.
     [[nodiscard]] virtual Response acknowledge(unsigned version, bool keep_alive) const;
+    /// The same for a parsed event, where the platform expects an answer that depends on it
+    /// (Discord: PING → {"type":1}); the default ignores it.
+    [[nodiscard]] virtual Response acknowledge(const Parsed& parsed, unsigned version,
+                                               bool keep_alive) const;
 };
 
 /// A JSON response with the given status.

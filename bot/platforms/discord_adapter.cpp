@@ -673,8 +673,17 @@ Response DiscordAdapter::acknowledge(unsigned version, bool keep_alive) const {
                          keep_alive);
 }
 
-// Not static: it is the Parsed-aware acknowledge the Adapter interface should grow (see header).
-// NOLINTNEXTLINE(readability-convert-member-functions-to-static)
+std::optional<Push> DiscordAdapter::push_to(std::string_view destination,
+                                            const handlers::Reply& reply) const {
+    if (reply.empty() || destination.empty()) return std::nullopt;
+    // The chat key of a guild channel is "guild/channel"; a DM channel has no guild part.
+    const auto slash = destination.rfind('/');
+    const auto channel =
+        slash == std::string_view::npos ? destination : destination.substr(slash + 1);
+    if (channel.empty()) return std::nullopt;
+    return Push{std::string{channel}, message_json(reply, false)};
+}
+
 Response DiscordAdapter::acknowledge(const Parsed& parsed, unsigned version,
                                      bool keep_alive) const {
     const auto interaction = DiscordInteraction::decode(parsed.reply_target);

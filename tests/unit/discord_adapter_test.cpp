@@ -19,6 +19,7 @@
 #include "handlers/router.hpp"
 #include "handlers/text.hpp"
 #include "storage/database.hpp"
+#include "tests/support/ed25519.hpp"
 #include "tests/support/postgres.hpp"
 
 namespace {
@@ -48,51 +49,8 @@ constexpr std::string_view kPingSignature =
     "4c7b83e714a75fdfb2ae9d5a799cab53d305";
 constexpr std::int64_t kNow = 1700000000;
 
-std::string unhex(std::string_view hex) {
-    std::string bytes;
-    for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-        bytes.push_back(static_cast<char>(std::stoi(std::string{hex.substr(i, 2)}, nullptr, 16)));
-    }
-    return bytes;
-}
-
-/// An Ed25519 key from a 32-byte seed, signing with OpenSSL (the test's own signer).
-class Signer {
-public:
-    explicit Signer(std::string_view seed_hex) {
-        const auto seed = unhex(seed_hex);
-        key_.reset(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr,
-                                                reinterpret_cast<const unsigned char*>(seed.data()),
-                                                seed.size()));
-        if (!key_) throw std::runtime_error("bad seed");
-    }
-    [[nodiscard]] std::string public_key_hex() const {
-        std::string raw(32, '\0');
-        std::size_t size = raw.size();
-        EVP_PKEY_get_raw_public_key(key_.get(), reinterpret_cast<unsigned char*>(raw.data()),
-                                    &size);
-        return to_hex(raw);
-    }
-    [[nodiscard]] std::string sign(std::string_view message) const {
-        std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
-                                                                        &EVP_MD_CTX_free);
-        std::string signature(64, '\0');
-        std::size_t size = signature.size();
-        if (EVP_DigestSignInit(context.get(), nullptr, nullptr, nullptr, key_.get()) != 1 ||
-            EVP_DigestSign(context.get(), reinterpret_cast<unsigned char*>(signature.data()), &size,
-                           reinterpret_cast<const unsigned char*>(message.data()),
-                           message.size()) != 1) {
-            throw std::runtime_error("signing failed");
-        }
-        return to_hex(signature);
-    }
-
-private:
-    struct Free {
-        void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
-    };
-    std::unique_ptr<EVP_PKEY, Free> key_;
-};
+using Signer = inmaek::test::Ed25519Signer;
+using inmaek::test::unhex;
 
 DiscordOptions options(std::string public_key = std::string{kPublicKey}) {
     DiscordOptions out;

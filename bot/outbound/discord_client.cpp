@@ -1,0 +1,88 @@
+#include "bot/outbound/discord_client.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+namespace inmaek::bot::outbound {
+
+namespace {
+
+/// Snowflakes are decimal digits; anything else in a stored row is refused rather than spliced
+/// into a URL.
+bool is_snowflake(std::string_view id) {
+    return !id.empty() && id.size() <= 20 &&
+           id.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+}  // namespace
+
+DiscordClient::DiscordClient(DiscordClientOptions options) : token_(std::move(options.bot_token)) {
+    auto base = parse_url(options.api_base_url);
+    if (!base) throw std::invalid_argument("discord.api_base_url: " + base.error().message);
+    base_ = std::move(*base);
+}
+
+boost::system::result<ClientRequest, std::string> DiscordClient::request(
+    const storage::OutboxMessage& message) const {
+    if (!is_snowflake(message.destination)) {
+        return "not a Discord channel id: " + message.destination;
+    }
+    auto url = base_.join("/api/v10/channels/" + message.destination + "/messages");
+    if (!url) return std::string{"the channel id does not fit in a URL"};
+    ClientRequest request;
+    request.method = http::verb::post;
+    request.url = std::move(*url);
+    request.headers.set(http::field::authorization, "Bot " + token_);
+    request.headers.set(http::field::content_type, "application/json");
+    request.body = message.payload;
+    return request;
+}
+
+Delivery DiscordClient::interpret(const HttpResult& result) const {
+    Delivery delivery;
+    if (!result) {
+        delivery.error = "discord: " + std::string{to_string(result.error().kind)} + ": " +
+                         result.error().message;
+        return delivery;
+    }
+    const auto& response = *result;
+    const auto status = response.result_int();
+    if (status >= 200 && status < 300) {
+        delivery.outcome = Delivery::Outcome::sent;
+        return delivery;
+    }
+    const auto body = nlohmann::json::parse(response.body(), nullptr, false);
+    const std::string description =
+        body.is_object() && body.contains("message") && body["message"].is_string()
+            ? body["message"].get<std::string>()
+            : std::string{};
+    delivery.error = "discord " + std::to_string(status) +
+                     (description.empty() ? "" : ": " + description.substr(0, 200));
+    if (status == 429) {
+        // retry_after is in seconds, with a fraction; the header is whole seconds.
+        double seconds = 0;
+        if (body.is_object() && body.contains("retry_after") && body["retry_after"].is_number()) {
+            seconds = body["retry_after"].get<double>();
+        } else {
+            const auto header = response[http::field::retry_after];
+            std::from_chars(header.data(), header.data() + header.size(), seconds);
+        }
+        delivery.retry_after = std::chrono::seconds{static_cast<long>(std::ceil(seconds))};
+        return delivery;
+    }
+    // 400 (a message Discord will not take), 403 (no access to the channel), 404 (no such
+    // channel) do not change by waiting; 401 (a token an operator can fix) and 5xx may.
+    if (status == 400 || status == 403 || status == 404) {
+        delivery.outcome = Delivery::Outcome::refuse;
+    }
+    return delivery;
+}
+
+RateLimits DiscordClient::limits() const {
+    return RateLimits{std::chrono::milliseconds{1000}, 50};
+}
+
+}  // namespace inmaek::bot::outbound

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <string>
+
+#include "bot/outbound/platform_client.hpp"
+
+namespace inmaek::bot::outbound {
+
+struct DiscordClientOptions {
+    std::string bot_token;                             ///< "Bot <token>" authorises; never logged
+    std::string api_base_url = "https://discord.com";  ///< tests point it at 127.0.0.1
+};
+
+/// Discord channel messages: a row's destination is the channel id and its payload the message
+/// object (DiscordAdapter::message_json), POSTed to <base>/api/v10/channels/<id>/messages.
+class DiscordClient final : public PlatformClient {
+public:
+    /// Throws std::invalid_argument when the base URL is not an http(s) URL.
+    explicit DiscordClient(DiscordClientOptions options);
+    [[nodiscard]] std::string_view platform() const override { return "discord"; }
+    [[nodiscard]] boost::system::result<ClientRequest, std::string> request(
+        const storage::OutboxMessage& message) const override;
+    [[nodiscard]] Delivery interpret(const HttpResult& result) const override;
+    /// Discord allows about 5 messages per 5 s in a channel and 50 requests/s per bot.
+    [[nodiscard]] RateLimits limits() const override;
+
+private:
+    std::string token_;
+    Url base_;
+};
+
+}  // namespace inmaek::bot::outbound
