@@ -412,6 +412,23 @@ private:
     std::string dedupe_key_;
 };
 
+class SqlSummaryRepository final : public SummaryRepository {
+public:
+    explicit SqlSummaryRepository(soci::session& session) : session_(session) {}
+
+    Page<MeetingBrief> meetings(Id workspace_id, Timestamp from, Timestamp to, int limit) override;
+    LeadMoves lead_moves(Id workspace_id, Timestamp from, Timestamp to, int limit) override;
+    Page<FollowUpBrief> new_follow_ups(Id workspace_id, Timestamp from, Timestamp to,
+                                       int limit) override;
+    DueFollowUps due_follow_ups(Id workspace_id, Day today, int limit) override;
+    Page<IdleLead> idle_leads(Id workspace_id, const std::vector<IdleCutoff>& cutoffs,
+                              int limit) override;
+    std::vector<PipelineRow> pipeline(Id workspace_id) override;
+
+private:
+    soci::session& session_;
+};
+
 /// The repositories of one pooled session; Database hands it to transact() callers.
 class SqlUnitOfWork final : public UnitOfWork {
 public:
@@ -428,6 +445,7 @@ public:
     EventRepository& events() override { return events_; }
     AuditRepository& audit() override { return audit_; }
     OutboxRepository& outbox() override { return outbox_; }
+    SummaryRepository& summaries() override { return summaries_; }
 
 private:
     SqlWorkspaceRepository workspaces_;
@@ -439,6 +457,7 @@ private:
     SqlEventRepository events_;
     SqlAuditRepository audit_;
     SqlOutboxRepository outbox_;
+    SqlSummaryRepository summaries_;
 };
 
 }  // namespace inmaek::storage::sql

@@ -11,6 +11,7 @@ SqlUnitOfWork::SqlUnitOfWork(soci::session& session)
       follow_ups_(session),
       events_(session),
       audit_(session),
-      outbox_(session) {}
+      outbox_(session),
+      summaries_(session) {}
 
 }  // namespace inmaek::storage::sql
