@@ -11,8 +11,12 @@
 namespace inmaek::handlers {
 
 std::string format_time(const Context& ctx, std::chrono::sys_seconds at, bool with_time) {
+    return format_time(ctx.zone, at, with_time);
+}
+
+std::string format_time(const date::time_zone* zone, std::chrono::sys_seconds at, bool with_time) {
     // fmt rather than date::format: this runs for every reply and iostreams are slow.
-    const auto info = ctx.zone->get_info(date::sys_seconds{at.time_since_epoch()});
+    const auto info = zone->get_info(date::sys_seconds{at.time_since_epoch()});
     const auto local = at + std::chrono::duration_cast<std::chrono::seconds>(info.offset);
     const auto day = std::chrono::floor<std::chrono::days>(local);
     const std::chrono::year_month_day ymd{day};
@@ -34,7 +38,11 @@ std::string format_money(const Context& ctx, const storage::Money& money) {
 }
 
 std::string stage_label(const Context& ctx, std::string_view stage) {
-    if (!ctx.korean()) return std::string{stage};
+    return stage_label(ctx.lang, stage);
+}
+
+std::string stage_label(Lang lang, std::string_view stage) {
+    if (lang != Lang::ko) return std::string{stage};
     for (const auto& known : stages()) {
         if (known.name == stage) return std::string{known.korean};
     }
@@ -64,10 +72,15 @@ void append_meetings(const Context& ctx, std::vector<std::string>& lines,
 
 std::chrono::sys_seconds to_utc(const Context& ctx, std::chrono::year_month_day day,
                                 std::optional<std::chrono::minutes> time_of_day) {
+    return to_utc(ctx.zone, day, time_of_day);
+}
+
+std::chrono::sys_seconds to_utc(const date::time_zone* zone, std::chrono::year_month_day day,
+                                std::optional<std::chrono::minutes> time_of_day) {
     const auto local = date::local_days{std::chrono::sys_days{day}.time_since_epoch()} +
                        time_of_day.value_or(std::chrono::minutes{0});
     // A wall-clock time skipped or repeated by a DST change takes the earlier instant.
-    const auto utc = ctx.zone->to_sys(local, date::choose::earliest);
+    const auto utc = zone->to_sys(local, date::choose::earliest);
     return std::chrono::sys_seconds{
         std::chrono::duration_cast<std::chrono::seconds>(utc.time_since_epoch())};
 }

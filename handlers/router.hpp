@@ -65,6 +65,7 @@ void register_meeting_commands(Router& router);
 void register_lead_commands(Router& router);
 void register_todo_commands(Router& router);
 void register_schedule_commands(Router& router);
+void register_summary_command(Router& router);
 void register_help_command(Router& router);
 
 /// A successful change: "✅ …" title in the user's language.

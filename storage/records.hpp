@@ -150,11 +150,11 @@ struct AuditEntry {
 struct OutboxMessage {
     Id id = 0;
     std::optional<Id> workspace_id;
-    std::string platform;     ///< "telegram", ...
-    std::string destination;  ///< the platform's chat, channel or user the message goes to
-    std::string kind;         ///< "reply", "summary", "reminder"
-    std::string dedupe_key;   ///< one row per decision to send
-    std::string payload;      ///< the platform API call, as the adapter rendered it (JSON)
+    std::string platform;            ///< "telegram", ...
+    std::string destination;         ///< the platform's chat, channel or user the message goes to
+    std::string kind;                ///< "reply", "summary", "reminder"
+    std::string dedupe_key;          ///< one row per decision to send
+    std::string payload;             ///< the platform API call, as the adapter rendered it (JSON)
     std::string status = "pending";  ///< pending | sent | dead
     int attempts = 0;                ///< deliveries tried so far
     Timestamp next_attempt_at{};
@@ -169,10 +169,10 @@ struct SummarySubscription {
     Id workspace_id = 0;
     std::string platform;
     std::string platform_chat_id;
-    std::string kind = "daily";     ///< daily | weekly
-    std::optional<int> weekday;     ///< ISO 1 (Monday) .. 7, weekly only
-    int local_time = 9 * 60;        ///< minutes after local midnight
-    std::string time_zone;          ///< "" for the workspace's
+    std::string kind = "daily";  ///< daily | weekly
+    std::optional<int> weekday;  ///< ISO 1 (Monday) .. 7, weekly only
+    int local_time = 9 * 60;     ///< minutes after local midnight
+    std::string time_zone;       ///< "" for the workspace's
     Id created_by = 0;
     Timestamp created_at{};
 };
@@ -184,6 +184,83 @@ struct SummaryRun {
     std::string status;  ///< sent | late | skipped
     std::string note;
     Timestamp created_at{};
+};
+
+// What a summary of a period reads (storage::SummaryRepository): set-based digests with names
+// already joined in, each section a page of its first items and how many there are in all.
+
+/// The first items of a section and how many there are in all.
+template <typename T>
+struct Page {
+    std::vector<T> items;
+    std::int64_t total = 0;
+};
+
+/// A meeting as a summary lists it.
+struct MeetingBrief {
+    Id id = 0;
+    Timestamp starts_at{};
+    bool has_time = false;
+    std::string notes;
+    std::vector<std::string> companies;  ///< names, in the order written
+    std::vector<std::string> contacts;
+};
+
+/// A lead's creation or stage move, with the lead's title and who made it.
+struct LeadMove {
+    Id lead_id = 0;
+    std::string title;
+    std::string from_stage;  ///< empty for the creation
+    std::string to_stage;
+    std::string changed_by;  ///< display name, empty when unknown
+    Timestamp changed_at{};
+    std::optional<Money> value;  ///< the lead's value now
+};
+
+/// The lead history of a period by kind.
+struct LeadMoves {
+    Page<LeadMove> created;     ///< new leads
+    Page<LeadMove> moved;       ///< stage moves other than to signed or dropped
+    Page<LeadMove> to_signed;   ///< moves to signed
+    Page<LeadMove> to_dropped;  ///< moves to dropped
+};
+
+/// An open follow-up with its assignee's name.
+struct FollowUpBrief {
+    Id id = 0;
+    std::string text;
+    std::optional<Day> due;
+    std::string assignee;  ///< display name, empty when unassigned
+    std::optional<Id> lead_id;
+};
+
+/// Open follow-ups due on a day and before it.
+struct DueFollowUps {
+    Page<FollowUpBrief> due_today;
+    Page<FollowUpBrief> overdue;  ///< most recently due first
+};
+
+/// Open leads of `stage` count as idle when nothing happened to them since `since`.
+struct IdleCutoff {
+    std::string stage;
+    Timestamp since{};
+};
+
+/// An idle lead: its last activity (a change or a linked meeting) and its owner's name.
+struct IdleLead {
+    Id id = 0;
+    std::string title;
+    std::string stage;
+    Timestamp last_activity{};
+    std::string owner;  ///< display name, empty when nobody owns it
+};
+
+/// One stage's leads in one currency ("" for leads without a value).
+struct PipelineRow {
+    std::string stage;
+    std::string currency;
+    std::int64_t leads = 0;
+    std::int64_t amount = 0;  ///< sum of the values, in the currency's minor unit
 };
 
 }  // namespace inmaek::storage

@@ -203,6 +203,30 @@ public:
     virtual std::vector<AuditEntry> recent(Id workspace_id, int limit) = 0;
 };
 
+/// Read-only digests for summaries of a period. Time ranges are UTC [from, to); every query is
+/// scoped by the workspace and returns at most `limit` items of each section with the count of
+/// all of them.
+class SummaryRepository {
+public:
+    virtual ~SummaryRepository() = default;
+    /// Meetings starting in [from, to), by time, with their companies and people.
+    virtual Page<MeetingBrief> meetings(Id workspace_id, Timestamp from, Timestamp to,
+                                        int limit) = 0;
+    /// Leads created and stage moves made in [from, to), by time.
+    virtual LeadMoves lead_moves(Id workspace_id, Timestamp from, Timestamp to, int limit) = 0;
+    /// Open follow-ups logged in [from, to), by time.
+    virtual Page<FollowUpBrief> new_follow_ups(Id workspace_id, Timestamp from, Timestamp to,
+                                               int limit) = 0;
+    /// Open follow-ups due on `today` and before it.
+    virtual DueFollowUps due_follow_ups(Id workspace_id, Day today, int limit) = 0;
+    /// Leads in the cutoffs' stages with neither a change nor a linked meeting since their
+    /// stage's cutoff: those that went quiet last, by last activity, most recent first.
+    virtual Page<IdleLead> idle_leads(Id workspace_id, const std::vector<IdleCutoff>& cutoffs,
+                                      int limit) = 0;
+    /// Every lead counted and valued by stage and currency.
+    virtual std::vector<PipelineRow> pipeline(Id workspace_id) = 0;
+};
+
 /// The repositories of one open transaction. Lives only inside Database::transact.
 class UnitOfWork {
 public:
@@ -217,6 +241,7 @@ public:
     virtual AuditRepository& audit() = 0;
     virtual OutboxRepository& outbox() = 0;
     virtual ScheduleRepository& schedules() = 0;
+    virtual SummaryRepository& summaries() = 0;
 };
 
 }  // namespace inmaek::storage

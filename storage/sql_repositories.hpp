@@ -433,6 +433,23 @@ private:
     std::string dedupe_key_;
 };
 
+class SqlSummaryRepository final : public SummaryRepository {
+public:
+    explicit SqlSummaryRepository(soci::session& session) : session_(session) {}
+
+    Page<MeetingBrief> meetings(Id workspace_id, Timestamp from, Timestamp to, int limit) override;
+    LeadMoves lead_moves(Id workspace_id, Timestamp from, Timestamp to, int limit) override;
+    Page<FollowUpBrief> new_follow_ups(Id workspace_id, Timestamp from, Timestamp to,
+                                       int limit) override;
+    DueFollowUps due_follow_ups(Id workspace_id, Day today, int limit) override;
+    Page<IdleLead> idle_leads(Id workspace_id, const std::vector<IdleCutoff>& cutoffs,
+                              int limit) override;
+    std::vector<PipelineRow> pipeline(Id workspace_id) override;
+
+private:
+    soci::session& session_;
+};
+
 /// The repositories of one pooled session; Database hands it to transact() callers.
 class SqlUnitOfWork final : public UnitOfWork {
 public:
@@ -450,6 +467,7 @@ public:
     AuditRepository& audit() override { return audit_; }
     OutboxRepository& outbox() override { return outbox_; }
     ScheduleRepository& schedules() override { return schedules_; }
+    SummaryRepository& summaries() override { return summaries_; }
 
 private:
     SqlWorkspaceRepository workspaces_;
@@ -462,6 +480,7 @@ private:
     SqlAuditRepository audit_;
     SqlOutboxRepository outbox_;
     SqlScheduleRepository schedules_;
+    SqlSummaryRepository summaries_;
 };
 
 }  // namespace inmaek::storage::sql

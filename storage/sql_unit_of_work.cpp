@@ -12,6 +12,7 @@ SqlUnitOfWork::SqlUnitOfWork(soci::session& session)
       events_(session),
       audit_(session),
       outbox_(session),
-      schedules_(session) {}
+      schedules_(session),
+      summaries_(session) {}
 
 }  // namespace inmaek::storage::sql

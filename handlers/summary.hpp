@@ -1,0 +1,24 @@
+#pragma once
+
+// The summary of a period: the content of the daily summary that the scheduler pushes and the
+// answer to /summary (/요약), one piece of code for both.
+
+#include "handlers/reply.hpp"
+#include "storage/records.hpp"
+#include "storage/repositories.hpp"
+
+namespace date {
+class time_zone;
+}
+
+namespace inmaek::handlers {
+
+/// The summary of local days [first, last] in the workspace's zone, as of `today` (follow-ups due
+/// and overdue, idle leads and the pipeline are as of today; meetings scheduled for today are
+/// listed too when today is after the period). Short, grouped lines in `lang`, at most about
+/// 3,500 characters whatever the day held.
+Reply summarize(storage::UnitOfWork& db, const storage::Workspace& workspace, Lang lang,
+                const date::time_zone* zone, storage::Day first, storage::Day last,
+                storage::Day today);
+
+}  // namespace inmaek::handlers
