@@ -67,6 +67,11 @@ std::vector<Field> fields_of(Config& c) {
         {"discord", "public_key", &c.discord.public_key},
         {"discord", "application_id", &c.discord.application_id},
         {"discord", "api_base_url", &c.discord.api_base_url},
+        {"scheduler", "enabled", &c.scheduler.enabled},
+        {"scheduler", "tick_seconds", &c.scheduler.tick_seconds},
+        {"scheduler", "late_window_minutes", &c.scheduler.late_window_minutes},
+        {"scheduler", "reminder_time", &c.scheduler.reminder_time},
+        {"scheduler", "clock_start", &c.scheduler.clock_start},
         {"outbox", "batch", &c.outbox.batch},
         {"outbox", "poll_interval_ms", &c.outbox.poll_interval_ms},
         {"outbox", "lease_seconds", &c.outbox.lease_seconds},
@@ -78,8 +83,9 @@ std::vector<Field> fields_of(Config& c) {
     };
 }
 
-constexpr std::array<std::string_view, 8> kSections = {
-    "server", "database", "workspace", "telegram", "discord", "generic", "outbox", "log"};
+constexpr std::array<std::string_view, 9> kSections = {"server",   "database",  "workspace",
+                                                       "telegram", "discord",   "generic",
+                                                       "outbox",   "scheduler", "log"};
 
 std::string env_name(std::string_view section, std::string_view key) {
     std::string name = fmt::format("INMAEK_{}_{}", section, key);
@@ -266,7 +272,7 @@ void apply_toml(Config& config, const std::filesystem::path& file,
         if (std::find(kSections.begin(), kSections.end(), section) == kSections.end()) {
             throw ConfigError(
                 fmt::format("{}: unknown section (known: server, database, "
-                            "workspace, telegram, discord, generic, outbox, log){}",
+                            "workspace, telegram, discord, generic, outbox, scheduler, log){}",
                             section, origin(file, section_node)));
         }
         const auto* table = section_node.as_table();
@@ -515,6 +521,19 @@ void validate(Config& config) {
     check_range("outbox.backoff_max_seconds", outbox.backoff_max_seconds,
                 outbox.backoff_initial_seconds, 7 * 86'400);
 
+    const auto& scheduler = config.scheduler;
+    check_range("scheduler.tick_seconds", scheduler.tick_seconds, 1, 3600);
+    check_range("scheduler.late_window_minutes", scheduler.late_window_minutes, 0, 7 * 24 * 60);
+    if (!parse_local_time(scheduler.reminder_time)) {
+        throw ConfigError(fmt::format("scheduler.reminder_time: expected HH:MM, got '{}'",
+                                      scheduler.reminder_time));
+    }
+    if (!scheduler.clock_start.empty() && !parse_instant(scheduler.clock_start)) {
+        throw ConfigError(
+            fmt::format("scheduler.clock_start: expected e.g. 2025-02-04T08:59:50+09:00, got '{}'",
+                        scheduler.clock_start));
+    }
+
     const auto& generic = config.generic;
     if (!generic.secret.empty() &&
         (generic.secret.size() > 4096 ||
@@ -623,6 +642,27 @@ Config load_config(const std::optional<std::filesystem::path>& file, const EnvLo
     return config;
 }
 
+std::optional<int> parse_local_time(std::string_view text) {
+    int hours = 0;
+    int minutes = 0;
+    if (text.size() != 5 || text[2] != ':') return std::nullopt;
+    const auto h = std::from_chars(text.data(), text.data() + 2, hours);
+    const auto m = std::from_chars(text.data() + 3, text.data() + 5, minutes);
+    if (h.ec != std::errc{} || h.ptr != text.data() + 2 || m.ec != std::errc{} ||
+        m.ptr != text.data() + 5 || hours < 0 || hours > 23 || minutes < 0 || minutes > 59) {
+        return std::nullopt;
+    }
+    return hours * 60 + minutes;
+}
+
+std::optional<std::chrono::sys_seconds> parse_instant(std::string_view text) {
+    std::istringstream in{std::string{text}};
+    date::sys_seconds at;
+    in >> date::parse("%FT%T%Ez", at);
+    if (in.fail() || in.peek() != std::char_traits<char>::eof()) return std::nullopt;
+    return std::chrono::sys_seconds{at.time_since_epoch()};
+}
+
 std::string describe(const Config& config) {
     const auto set = [](const std::string& secret) {
         return secret.empty() ? "(not set)" : "(set)";
@@ -648,6 +688,7 @@ std::string describe(const Config& config) {
         "discord    {}, public key {}, application {}, bot token {}, api {}\n"
         "generic    {}, secret {}\n"
         "outbox     batch {}, poll {} ms, lease {} s, {} attempts, backoff {}..{} s\n"
+        "scheduler  {}, every {} s, late window {} min, reminders at {}{}\n"
         "log        level {}, format {}\n",
         s.listen, s.io_threads, s.body_limit, s.header_limit, s.read_timeout_ms, s.idle_timeout_ms,
         s.shutdown_grace_ms, storage::redact_database_url(d.url), d.pool_size, d.busy_timeout_ms,
@@ -661,7 +702,12 @@ std::string describe(const Config& config) {
         config.discord.application_id.empty() ? "(not set)" : config.discord.application_id,
         set(config.discord.bot_token), config.discord.api_base_url, on(config.generic.enabled),
         set(config.generic.secret), o.batch, o.poll_interval_ms, o.lease_seconds, o.max_attempts,
-        o.backoff_initial_seconds, o.backoff_max_seconds, config.log.level, config.log.format);
+        o.backoff_initial_seconds, o.backoff_max_seconds, on(config.scheduler.enabled),
+        config.scheduler.tick_seconds, config.scheduler.late_window_minutes,
+        config.scheduler.reminder_time,
+        config.scheduler.clock_start.empty() ? ""
+                                             : ", clock starts at " + config.scheduler.clock_start,
+        config.log.level, config.log.format);
 }
 
 }  // namespace inmaek::bot

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <filesystem>
 #include <functional>
@@ -62,6 +63,15 @@ struct Config {
         int backoff_initial_seconds = 2;
         int backoff_max_seconds = 3600;
     } outbox;
+    struct Scheduler {
+        bool enabled = true;
+        int tick_seconds = 15;
+        int late_window_minutes = 360;
+        std::string reminder_time = "09:00";  // local time of the follow-up reminders
+        /// Tests and demos only: the scheduler's clock starts at this instant (ISO 8601 with an
+        /// offset, "2025-02-04T08:59:50+09:00") and runs at real speed. Empty: the real clock.
+        std::string clock_start;
+    } scheduler;
     struct Log {
         std::string level = "info";
         std::string format = "text";  // text | json
@@ -95,6 +105,12 @@ Config load_config(const std::optional<std::filesystem::path>& file,
 /// One-screen summary for `inmaek config` and the start-up log; secrets show as "(set)" or
 /// "(not set)", a database password as "***".
 std::string describe(const Config& config);
+
+/// "09:00" as minutes after midnight; nullopt unless HH:MM.
+std::optional<int> parse_local_time(std::string_view text);
+
+/// An ISO 8601 instant with an offset ("2025-02-04T08:59:50+09:00"); nullopt otherwise.
+std::optional<std::chrono::sys_seconds> parse_instant(std::string_view text);
 
 /// server.listen split into host and port ("[::1]:8080" gives host "::1").
 struct ListenAddress {

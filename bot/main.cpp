@@ -22,9 +22,11 @@
 #include "bot/platforms/discord_adapter.hpp"
 #include "bot/platforms/generic_adapter.hpp"
 #include "bot/platforms/telegram_adapter.hpp"
+#include "bot/scheduler.hpp"
 #include "bot/webhook_service.hpp"
 #include "handlers/conversation.hpp"
 #include "handlers/router.hpp"
+#include "handlers/summary.hpp"
 #include "storage/backup.hpp"
 #include "storage/database.hpp"
 #include "storage/transfer.hpp"
@@ -116,6 +118,31 @@ std::unique_ptr<bot::outbound::OutboxSender> make_sender(const bot::Config& conf
                                                          options);
 }
 
+/// The scheduler of summaries and reminders; its clock starts at scheduler.clock_start when
+/// that is set (tests and demos), else it is the system clock.
+std::unique_ptr<bot::Scheduler> make_scheduler(const bot::Config& config,
+                                               storage::Database& database,
+                                               std::vector<const bot::platforms::Adapter*> adapters,
+                                               std::vector<std::string> deliverable,
+                                               std::function<void()> queued) {
+    const auto& c = config.scheduler;
+    bot::SchedulerOptions options;
+    options.tick = std::chrono::seconds{c.tick_seconds};
+    options.late_window = std::chrono::minutes{c.late_window_minutes};
+    options.reminder_time = bot::parse_local_time(c.reminder_time).value_or(9 * 60);
+    if (const auto start = bot::parse_instant(c.clock_start)) {
+        const auto began = std::chrono::steady_clock::now();
+        options.clock = [start = *start, began] {
+            return start + std::chrono::duration_cast<std::chrono::seconds>(
+                               std::chrono::steady_clock::now() - began);
+        };
+        spdlog::warn("scheduler: the clock starts at {} (scheduler.clock_start), not now",
+                     c.clock_start);
+    }
+    return std::make_unique<bot::Scheduler>(database, std::move(adapters), std::move(deliverable),
+                                            handlers::summarize, options, std::move(queued));
+}
+
 int serve(const Overrides& overrides) {
     const auto config = load(overrides);
     spdlog::info("starting inmaek\n{}", bot::describe(config));
@@ -143,11 +170,15 @@ int serve(const Overrides& overrides) {
         adapters.push_back(std::make_unique<bot::platforms::GenericAdapter>(
             bot::platforms::GenericOptions{config.generic.secret, std::chrono::seconds{300}, {}}));
     }
-    // Pushes: the outbox sender delivers what the webhooks (and later the scheduler) queue.
+    // Pushes: the outbox sender delivers what the webhooks and the scheduler queue.
     bot::HttpClient http_client;
     auto sender = make_sender(config, *database, http_client);
+    std::vector<const bot::platforms::Adapter*> renderers;
+    for (const auto& adapter : adapters) renderers.push_back(adapter.get());
     bot::WebhookService service{*database, executor, conversation, std::move(adapters),
                                 [&sender] { sender->notify(); }};
+    auto scheduler = make_scheduler(config, *database, std::move(renderers), sender->platforms(),
+                                    [&sender] { sender->notify(); });
 
     const auto listen = bot::parse_listen(config.server.listen);
     bot::HttpServerOptions options;
@@ -166,6 +197,7 @@ int serve(const Overrides& overrides) {
         }};
     server.start();
     sender->start();
+    if (config.scheduler.enabled) scheduler->start();
     const auto endpoint = server.local_endpoint();
     const auto base =
         "http://" + endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
@@ -177,6 +209,7 @@ int serve(const Overrides& overrides) {
         hooks, base, base);
     server.run();
     executor.stop();
+    scheduler->stop();
     sender->stop();
     return 0;
 }

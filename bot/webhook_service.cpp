@@ -24,8 +24,8 @@ Response problem(http::status status, std::string_view detail, unsigned version,
 /// A key for a reply to a message without an event key of its own: never equal to another.
 std::string unique_key() {
     static std::atomic<std::uint64_t> counter{0};
-    static const std::uint64_t process = std::random_device{}();
-    return "unkeyed:" + std::to_string(process) + ":" + std::to_string(++counter);
+    static const std::uint64_t kProcess = std::random_device{}();
+    return "unkeyed:" + std::to_string(kProcess) + ":" + std::to_string(++counter);
 }
 
 std::string_view path_of(std::string_view target) {

@@ -22,7 +22,7 @@ storage::Timestamp now_utc() {
 struct OutboxSender::Attempt {
     storage::OutboxMessage message;
     const PlatformClient* client = nullptr;
-    ClientRequest request;
+    std::optional<ClientRequest> request;  // emplaced: ClientRequest's assignment may throw
     SteadyClock::time_point at;
     /// The platform's answer (or a refusal made here); empty while unsent.
     std::optional<Delivery> delivery;
@@ -41,6 +41,12 @@ OutboxSender::OutboxSender(storage::Database& database, HttpClient& http,
 
 OutboxSender::~OutboxSender() {
     stop();
+}
+
+std::vector<std::string> OutboxSender::platforms() const {
+    std::vector<std::string> names;
+    for (const auto& client : clients_) names.emplace_back(client->platform());
+    return names;
 }
 
 void OutboxSender::start() {
@@ -121,7 +127,7 @@ std::size_t OutboxSender::run_once() {
             attempt.delivery = Delivery{Delivery::Outcome::refuse, std::nullopt, request.error()};
             continue;
         }
-        attempt.request = std::move(*request);
+        attempt.request.emplace(std::move(*request));
         attempt.at = limiter_.reserve(message.platform, message.destination,
                                       attempt.client->limits(), steady_now, options_.max_rate_wait);
         if (attempt.at > steady_now + options_.max_rate_wait) {
@@ -147,7 +153,7 @@ std::size_t OutboxSender::run_once() {
             const std::lock_guard lock{answers_mutex};
             ++in_flight;
         }
-        http_.async_send(std::move(attempt->request), [&, attempt](HttpResult result) {
+        http_.async_send(std::move(*attempt->request), [&, attempt](const HttpResult& result) {
             auto delivery = attempt->client->interpret(result);
             const std::lock_guard lock{answers_mutex};
             attempt->delivery = std::move(delivery);

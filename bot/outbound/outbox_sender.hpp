@@ -55,6 +55,8 @@ public:
     void notify();
     /// One round on the calling thread: claim, send, record. Returns the rows claimed.
     std::size_t run_once();
+    /// The platforms this sender can deliver to (those it has a client for).
+    [[nodiscard]] std::vector<std::string> platforms() const;
 
 private:
     struct Attempt;

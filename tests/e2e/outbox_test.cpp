@@ -41,8 +41,10 @@ protected:
                 {"INMAEK_OUTBOX_POLL_INTERVAL_MS", "100"}};
     }
 
-    bool start() {
-        server_ = launch_server(database_.url(), api_mode(), dir_.path());
+    bool start(const Environment& extra = {}) {
+        auto env = api_mode();
+        for (const auto& [name, value] : extra) env[name] = value;
+        server_ = launch_server(database_.url(), env, dir_.path());
         return wait_listening(*server_);
     }
 
@@ -125,6 +127,34 @@ TEST_P(TelegramApiReplies, QueuedReplySurvivesARestart) {
     const auto all = texts();
     ASSERT_FALSE(all.empty());
     EXPECT_FALSE(all.back().empty());
+}
+
+// A manager subscribes the chat; the next morning at 09:00 Seoul time (the scheduler's clock
+// is set just before it) the summary of the seed day arrives through sendMessage, once.
+TEST_P(TelegramApiReplies, TheDailySummaryArrivesAtNineOnce) {
+    ASSERT_TRUE(start({{"INMAEK_TELEGRAM_REPLY_MODE", "webhook"},
+                       {"INMAEK_SCHEDULER_CLOCK_START", "2025-02-05T08:59:57+09:00"},
+                       {"INMAEK_SCHEDULER_TICK_SECONDS", "1"}}));
+    HttpClient client{server_->port()};
+    // The seed story's meeting (2025-02-04 11:00, 카카오 × OpenAI) and the subscription, both
+    // written on 2025-02-04 (the fixture's date); replies ride the webhook responses.
+    ASSERT_EQ(client.post(kTelegramHook, telegram_fixture("korean_meeting.json")).status, 200U);
+    const auto subscribed =
+        client.post(kTelegramHook, telegram_update(820'001, "/구독 매일 09:00"));
+    ASSERT_EQ(subscribed.status, 200U) << subscribed.body;
+    EXPECT_NE(reply_text(subscribed).find("매일 09:00"), std::string::npos) << subscribed.body;
+    EXPECT_EQ(api_.count(), 0U) << "nothing is pushed before nine";
+
+    ASSERT_TRUE(api_.wait_for(1, 15s)) << "no summary arrived";
+    std::this_thread::sleep_for(2500ms);  // more ticks: a second summary would show now
+    const auto all = texts();
+    ASSERT_EQ(all.size(), 1U) << "one summary a morning";
+    const auto& summary = all[0];
+    EXPECT_NE(summary.find("카카오"), std::string::npos) << summary;
+    EXPECT_NE(summary.find("OpenAI"), std::string::npos) << summary;
+    EXPECT_NE(summary.find("샘 알트먼"), std::string::npos) << summary;
+    EXPECT_EQ(number("SELECT COUNT(*) FROM summary_runs WHERE status = 'sent'"), 1);
+    EXPECT_EQ(number("SELECT COUNT(*) FROM outbox WHERE kind = 'summary' AND status = 'sent'"), 1);
 }
 
 TEST_P(TelegramApiReplies, ApiModeWithoutABotTokenIsAConfigurationError) {
