@@ -293,6 +293,36 @@ TEST_F(Replicas, OutboxRowsAreDeliveredOnceByOneOfTwoReplicas) {
               << " replicas in " << static_cast<int>(milliseconds_since(started)) << " ms\n";
 }
 
+// Two replicas whose schedulers reach 09:00 Seoul together: the chat's summary and the morning's
+// follow-up reminder are each queued and delivered once (summary_runs and follow_ups.reminded_on
+// are claimed in the transaction that queues them; the reminders with FOR UPDATE SKIP LOCKED).
+TEST_F(Replicas, OneSummaryAndOneReminderFromTwoReplicasAtNine) {
+    test::ApiRecorder api;
+    const Environment env{{"INMAEK_TELEGRAM_BOT_TOKEN", "7000000001:AAE-test_token"},
+                          {"INMAEK_TELEGRAM_API_BASE_URL", api.base_url()},
+                          {"INMAEK_OUTBOX_POLL_INTERVAL_MS", "50"},
+                          {"INMAEK_SCHEDULER_CLOCK_START", "2025-02-04T08:59:56+09:00"},
+                          {"INMAEK_SCHEDULER_TICK_SECONDS", "1"}};
+    ASSERT_TRUE(start(2, env));
+    // Written on 2025-02-04 (the fixture's date): a subscription, and follow-ups due that day.
+    ASSERT_TRUE(acknowledged(send(0, telegram_update(960'001, "/구독 매일 09:00"))));
+    for (int i = 0; i < 5; ++i) {
+        ASSERT_TRUE(acknowledged(
+            send(i % 2, telegram_update(960'010 + i, "/할일 오늘 자료 " + std::to_string(i)))));
+    }
+    ASSERT_TRUE(api.wait_for(6, std::chrono::seconds{20}))
+        << api.count() << " of 1 summary and 5 reminders arrived";
+    std::this_thread::sleep_for(std::chrono::milliseconds{2500});  // more ticks on both
+    std::map<std::string, int> sends;
+    for (const auto& request : api.requests()) ++sends[request.body];
+    EXPECT_EQ(api.count(), 6U);
+    for (const auto& [body, count] : sends) EXPECT_EQ(count, 1) << body;
+    EXPECT_EQ(number("SELECT COUNT(*) FROM summary_runs"), 1);
+    EXPECT_EQ(number("SELECT COUNT(*) FROM outbox WHERE kind = 'summary'"), 1);
+    EXPECT_EQ(number("SELECT COUNT(*) FROM outbox WHERE kind = 'reminder' AND status = 'sent'"), 5);
+    EXPECT_EQ(number("SELECT COUNT(*) FROM follow_ups WHERE reminded_on = '2025-02-04'"), 5);
+}
+
 TEST_F(Replicas, ReplicasStartingTogetherMigrateOnce) {
     constexpr int kCount = 3;
     const auto started = Clock::now();
