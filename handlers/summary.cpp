@@ -143,7 +143,7 @@ private:
             const auto day = std::chrono::floor<std::chrono::days>(local);
             const std::chrono::year_month_day ymd{day};
             const std::chrono::hh_mm_ss clock{local - day};
-            auto line = "#" + std::to_string(m.id);
+            auto line = fmt::format("#{}", m.id);
             if (with_date) {
                 line += fmt::format(" {:02}-{:02}", static_cast<unsigned>(ymd.month()),
                                     static_cast<unsigned>(ymd.day()));
@@ -208,7 +208,7 @@ private:
     }
 
     [[nodiscard]] std::string follow_up(const storage::FollowUpBrief& f, bool with_due) const {
-        auto line = "#" + std::to_string(f.id) + " " + text::ellipsize(f.text, kNameChars);
+        auto line = fmt::format("#{} {}", f.id, text::ellipsize(f.text, kNameChars));
         if (with_due && f.due) line += tr(lang_, Msg::due_suffix, format_day(*f.due));
         line += " · " + (f.assignee.empty() ? tr(lang_, Msg::report_unassigned)
                                             : tr(lang_, Msg::owner_part, f.assignee));
@@ -216,7 +216,7 @@ private:
     }
 
     [[nodiscard]] static std::string lead_name(storage::Id id, const std::string& title) {
-        return "#" + std::to_string(id) + " " + text::ellipsize(title, kNameChars);
+        return fmt::format("#{} {}", id, text::ellipsize(title, kNameChars));
     }
 
     [[nodiscard]] static std::string by(const std::string& name) {

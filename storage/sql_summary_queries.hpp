@@ -73,11 +73,13 @@ inline constexpr auto kNewFollowUpsFilter = R"sql(
       AND f.created_at >= :from AND f.created_at < :to
     ORDER BY f.created_at, f.id LIMIT :limit)sql";
 
-// 'YYYY-MM-DD' text orders as dates; both counts come from one range of follow_ups_open.
-inline constexpr auto kCountDueFollowUps = R"sql(
-    SELECT COALESCE(SUM(CASE WHEN due = :today THEN 1 ELSE 0 END), 0), COUNT(*)
-    FROM follow_ups
-    WHERE workspace_id = :workspace_id AND done = 0 AND due <= :today2)sql";
+// 'YYYY-MM-DD' text orders as dates; counts over ranges of follow_ups_open.
+inline constexpr auto kCountDueToday = R"sql(
+    SELECT COUNT(*) FROM follow_ups
+    WHERE workspace_id = :workspace_id AND done = 0 AND due = :today)sql";
+inline constexpr auto kCountOverdue = R"sql(
+    SELECT COUNT(*) FROM follow_ups
+    WHERE workspace_id = :workspace_id AND done = 0 AND due < :today)sql";
 inline constexpr auto kDueTodayFilter = R"sql(
       AND f.due = :today
     ORDER BY f.id LIMIT :limit)sql";
@@ -87,20 +89,12 @@ inline constexpr auto kOverdueFilter = R"sql(
       AND f.due < :today
     ORDER BY f.due DESC, f.id DESC LIMIT :limit)sql";
 
-// Per stage: leads unchanged since the cutoff (a range of leads_stage_updated).
-inline constexpr auto kCountStale = R"sql(
+// Idle leads of a stage: neither changed nor met since the cutoff (leads.last_met_at, kept by a
+// trigger of schemas/0006), counted over a range of leads_stage_updated alone.
+inline constexpr auto kCountIdle = R"sql(
     SELECT COUNT(*) FROM leads
-    WHERE workspace_id = :workspace_id AND stage = :stage AND updated_at < :since)sql";
-// The leads met since the oldest cutoff (or to be met): the caller keeps those a meeting since
-// their own stage's cutoff keeps from being idle. It reads the meetings' range of
-// meetings_workspace_starts_lead alone, then each lead by key; CROSS JOIN keeps SQLite from
-// walking every lead instead.
-inline constexpr auto kRecentlyMet = R"sql(
-    SELECT l.stage, l.updated_at, MAX(m.starts_at) FROM meetings m
-    CROSS JOIN leads l
-    WHERE l.workspace_id = m.workspace_id AND l.id = m.lead_id AND
-      m.workspace_id = :workspace_id AND m.starts_at >= :since AND m.lead_id IS NOT NULL
-    GROUP BY l.id, l.stage, l.updated_at)sql";
+    WHERE workspace_id = :workspace_id AND stage = :stage AND updated_at < :since
+      AND (last_met_at IS NULL OR last_met_at < :met_since))sql";
 // One walk per stage back along leads_stage_updated from its cutoff, stopping after `limit` idle
 // leads; the walks are merged by last change. The leads that went quiet last come first: they
 // can still be saved, and the list changes from day to day, where the longest idle would be the
@@ -108,16 +102,14 @@ inline constexpr auto kRecentlyMet = R"sql(
 // SQLite gives every use of one parameter name the same slot, and SOCI binds by position.
 inline constexpr auto kIdleOfStage = R"sql(
     SELECT * FROM (
-        SELECT l.workspace_id, l.id, l.title, l.stage, l.updated_at, l.owner_id FROM leads l
+        SELECT l.workspace_id, l.id, l.title, l.stage, l.updated_at, l.last_met_at, l.owner_id
+        FROM leads l
         WHERE l.workspace_id = :workspace_id# AND l.stage = :stage# AND l.updated_at < :since#
-          AND NOT EXISTS (SELECT 1 FROM meetings m
-                          WHERE m.workspace_id = l.workspace_id AND m.lead_id = l.id
-                            AND m.starts_at >= :met_since#)
+          AND (l.last_met_at IS NULL OR l.last_met_at < :met_since#)
         ORDER BY l.updated_at DESC, l.id DESC LIMIT :limit#) AS s)sql";
 inline constexpr auto kIdleHead = R"sql(
-    SELECT i.id, i.title, i.stage, i.updated_at, COALESCE(NULLIF(u.display_name, ''), u.handle, ''),
-           (SELECT MAX(m.starts_at) FROM meetings m
-            WHERE m.workspace_id = i.workspace_id AND m.lead_id = i.id)
+    SELECT i.id, i.title, i.stage, i.updated_at, i.last_met_at,
+           COALESCE(NULLIF(u.display_name, ''), u.handle, '')
     FROM ()sql";
 inline constexpr auto kIdleTail = R"sql() AS i
     LEFT JOIN users u ON u.workspace_id = i.workspace_id AND u.id = i.owner_id

@@ -2,7 +2,6 @@
 #include "storage/sql_repositories.hpp"
 
 #include <algorithm>
-#include <map>
 
 #include "storage/sql_summary_queries.hpp"
 
@@ -204,20 +203,15 @@ DueFollowUps SqlSummaryRepository::due_follow_ups(Id workspace_id, Day today, in
     const Int workspace = workspace_id;
     const std::string day = day_to_db(today);
     const int rows = sql_limit(limit);
-    Int due_today = 0;
-    Int due_by_today = 0;
-    auto statement = prepare(session_, kCountDueFollowUps, [&](soci::statement& st) {
-        st.exchange(soci::use(day));
-        st.exchange(soci::use(workspace));
-        st.exchange(soci::use(day));
-        st.exchange(soci::into(due_today));
-        st.exchange(soci::into(due_by_today));
-    });
-    run_single(statement);
-
+    const auto count_of = [&](const char* sql) {
+        return count(session_, sql, [&](soci::statement& st) {
+            st.exchange(soci::use(workspace));
+            st.exchange(soci::use(day));
+        });
+    };
     DueFollowUps due;
-    due.due_today.total = due_today;
-    due.overdue.total = due_by_today - due_today;
+    due.due_today.total = count_of(kCountDueToday);
+    due.overdue.total = count_of(kCountOverdue);
     const auto list = [&](const char* filter) {
         return follow_up_briefs(session_, workspace_id, filter, [&](soci::statement& st) {
             st.exchange(soci::use(day));
@@ -235,63 +229,37 @@ Page<IdleLead> SqlSummaryRepository::idle_leads(Id workspace_id,
     if (cutoffs.empty()) return page;
     const Int workspace = workspace_id;
     const int rows = sql_limit(limit);
-
-    // The count: leads unchanged since their cutoff, less those a meeting since then keeps.
-    std::string stage;
-    Int since = 0;
-    std::map<std::string, Int, std::less<>> cutoff_of;
-    {
-        Int stale = 0;
-        auto statement = prepare(session_, kCountStale, [&](soci::statement& st) {
-            st.exchange(soci::use(workspace));
-            st.exchange(soci::use(stage));
-            st.exchange(soci::use(since));
-            st.exchange(soci::into(stale));
-        });
-        for (const auto& cutoff : cutoffs) {
-            stage = cutoff.stage;
-            since = to_db(cutoff.since);
-            cutoff_of[stage] = since;
-            run_single(statement);
-            page.total += stale;
-        }
-    }
-    if (page.total == 0) return page;
-    {
-        Int oldest = 0;
-        for (const auto& [name, at] : cutoff_of) oldest = oldest == 0 ? at : std::min(oldest, at);
-        Int updated_at = 0;
-        Int last_met = 0;
-        auto statement = prepare(session_, kRecentlyMet, [&](soci::statement& st) {
-            st.exchange(soci::use(workspace));
-            st.exchange(soci::use(oldest));
-            st.exchange(soci::into(stage));
-            st.exchange(soci::into(updated_at));
-            st.exchange(soci::into(last_met));
-        });
-        for_each_row(statement, [&] {
-            const auto found = cutoff_of.find(stage);
-            if (found != cutoff_of.end() && updated_at < found->second &&
-                last_met >= found->second) {
-                --page.total;
-            }
-        });
-    }
-    if (page.total == 0) return page;
-
-    // The list: the longest idle of each stage, merged.
     std::vector<std::string> stages;
     std::vector<Int> sinces;
     for (const auto& cutoff : cutoffs) {
         stages.push_back(cutoff.stage);
         sinces.push_back(to_db(cutoff.since));
     }
-    const auto sql = idle_leads_sql(stages.size());
+    {
+        std::string stage;
+        Int since = 0;
+        Int idle = 0;
+        auto statement = prepare(session_, kCountIdle, [&](soci::statement& st) {
+            st.exchange(soci::use(workspace));
+            st.exchange(soci::use(stage));
+            st.exchange(soci::use(since));
+            st.exchange(soci::use(since));
+            st.exchange(soci::into(idle));
+        });
+        for (std::size_t i = 0; i < stages.size(); ++i) {
+            stage = stages[i];
+            since = sinces[i];
+            run_single(statement);
+            page.total += idle;
+        }
+    }
+    if (page.total == 0) return page;
+
     Int id = 0;
     Int updated_at = 0;
     Nullable<Int> last_met;
     IdleLead lead;
-    auto statement = prepare(session_, sql, [&](soci::statement& st) {
+    auto statement = prepare(session_, idle_leads_sql(stages.size()), [&](soci::statement& st) {
         for (std::size_t i = 0; i < stages.size(); ++i) {
             st.exchange(soci::use(workspace));
             st.exchange(soci::use(stages[i]));
@@ -304,8 +272,8 @@ Page<IdleLead> SqlSummaryRepository::idle_leads(Id workspace_id,
         st.exchange(soci::into(lead.title));
         st.exchange(soci::into(lead.stage));
         st.exchange(soci::into(updated_at));
-        st.exchange(soci::into(lead.owner));
         last_met.bind_into(st);
+        st.exchange(soci::into(lead.owner));
     });
     for_each_row(statement, [&] {
         lead.id = id;
