@@ -60,7 +60,8 @@ const std::vector<std::string> kTables = {
     "contact_aliases",    "leads",           "lead_companies",
     "lead_stage_history", "meetings",        "meeting_companies",
     "meeting_contacts",   "follow_ups",      "inbound_events",
-    "audit_log",          "outbox"};
+    "audit_log",          "outbox",          "summary_subscriptions",
+    "summary_runs"};
 
 /// An outbox payload that needs every escape of COPY's text format.
 const std::string kAwkwardPayload = "{\"text\":\"line 1\\nline 2\"}\ttab\nnewline\r\\ 카카오";
@@ -175,12 +176,25 @@ Seeded seed(Database& database, const std::filesystem::path& file) {
     });
     sqlite::Connection raw(file.string(), SQLITE_OPEN_READWRITE, 5000);
     sqlite::Statement insert(raw,
-                             "INSERT INTO outbox (workspace_id, platform, chat_id, payload, "
-                             "status, next_attempt_at, created_at) VALUES (" +
+                             "INSERT INTO outbox (workspace_id, platform, destination, kind, "
+                             "dedupe_key, payload, status, next_attempt_at, created_at) VALUES (" +
                                  std::to_string(seeded.workspace) +
-                                 ", 'telegram', '-100123', ?1, 'pending', 1738634400, 1738634400)");
+                                 ", 'telegram', '-100123', 'reply', 'reply:telegram:update:9', ?1, "
+                                 "'pending', 1738634400, 1738634400)");
     insert.bind(1, kAwkwardPayload);
     insert.step();
+    // A subscription and its first run, as the scheduler leaves them.
+    sqlite::Statement subscribe(
+        raw,
+        "INSERT INTO summary_subscriptions (workspace_id, platform, platform_chat_id, kind, "
+        "local_time, created_at) VALUES (" +
+            std::to_string(seeded.workspace) +
+            ", 'telegram', '-100123', 'daily', 540, 1738634400)");
+    subscribe.step();
+    sqlite::Statement run(raw,
+                          "INSERT INTO summary_runs (subscription_id, local_date, status, "
+                          "created_at) VALUES (1, '2025-02-05', 'sent', 1738717200)");
+    run.step();
     return seeded;
 }
 
@@ -415,7 +429,7 @@ TEST_F(Transfer, MigrateDataCopiesEveryTableIntoPostgresqlKeepingIds) {
             << table.table;
     }
     EXPECT_EQ(result.schema_version, Database::latest_schema_version());
-    EXPECT_EQ(result.sequences_reset, 13);  // the tables with an id column
+    EXPECT_EQ(result.sequences_reset, 14);  // the tables with an id column
 
     auto target = open(target_url);
     EXPECT_EQ(meetings_of(*target, seeded_.workspace, seeded_.kakao),
