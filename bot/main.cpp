@@ -6,6 +6,8 @@
 #include <CLI/CLI.hpp>
 #include <climits>
 
+#include <algorithm>
+#include <array>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -26,6 +28,7 @@
 #include "bot/webhook_service.hpp"
 #include "handlers/conversation.hpp"
 #include "handlers/router.hpp"
+#include "handlers/schedule.hpp"
 #include "handlers/summary.hpp"
 #include "storage/backup.hpp"
 #include "storage/database.hpp"
@@ -283,6 +286,96 @@ int workspace_link(const Overrides& overrides, const std::string& platform,
         workspaces.bind_chat({0, workspace->id, platform, chat_id, {}});
         std::cout << "linked " << platform << " chat " << chat_id << " to workspace #"
                   << workspace->id << " \"" << workspace->name << "\"\n";
+        return 0;
+    });
+}
+
+int subscriptions_list(const Overrides& overrides) {
+    const auto config = load(overrides);
+    auto database = open_database(config);
+    const auto [subscriptions, workspaces] = database->transact([](storage::UnitOfWork& work) {
+        return std::pair{work.schedules().subscriptions(std::nullopt), work.workspaces().list()};
+    });
+    if (subscriptions.empty()) {
+        std::cout << "no subscriptions (a manager types /subscribe daily 09:00 in a chat)\n";
+        return 0;
+    }
+    std::cout << fmt::format("{:>5}  {:<20} {:<10} {:<22} {:<7} {:<4} {:<6} {}\n", "id",
+                             "workspace", "platform", "chat", "kind", "day", "time", "zone");
+    for (const auto& sub : subscriptions) {
+        const auto workspace =
+            std::find_if(workspaces.begin(), workspaces.end(),
+                         [&](const auto& w) { return w.id == sub.workspace_id; });
+        constexpr std::array<std::string_view, 8> kDays{"",    "mon", "tue", "wed",
+                                                        "thu", "fri", "sat", "sun"};
+        std::cout << fmt::format(
+            "{:>5}  {:<20} {:<10} {:<22} {:<7} {:<4} {:<6} {}\n", sub.id,
+            workspace == workspaces.end() ? std::to_string(sub.workspace_id) : workspace->name,
+            sub.platform, sub.platform_chat_id, sub.kind,
+            sub.weekday ? kDays.at(static_cast<std::size_t>(*sub.weekday)) : "",
+            handlers::format_local_time(sub.local_time),
+            sub.time_zone.empty() && workspace != workspaces.end()
+                ? workspace->time_zone + " (workspace)"
+                : sub.time_zone);
+    }
+    return 0;
+}
+
+/// Sets a chat's summary subscription from the command line, as /subscribe does in the chat.
+int subscriptions_set(const Overrides& overrides, const std::string& platform,
+                      const std::string& chat, const std::string& kind, const std::string& day,
+                      const std::string& time, const std::string& zone, bool remove) {
+    const auto config = load(overrides);
+    auto database = open_database(config);
+    return database->transact([&](storage::UnitOfWork& work) {
+        const auto bound = work.workspaces().find_chat(platform, chat);
+        if (!bound) {
+            std::cerr << platform << " chat " << chat
+                      << " is not bound to a workspace (see inmaek workspace link)\n";
+            return 1;
+        }
+        if (remove) {
+            const auto removed = work.schedules().unsubscribe(bound->workspace_id, platform, chat,
+                                                              kind == "all" ? "" : kind);
+            std::cout << "removed " << removed << " subscription(s)\n";
+            return removed > 0 ? 0 : 1;
+        }
+        storage::SummarySubscription subscription;
+        subscription.workspace_id = bound->workspace_id;
+        subscription.platform = platform;
+        subscription.platform_chat_id = chat;
+        subscription.kind = kind;
+        const auto minutes = bot::parse_local_time(time);
+        if (!minutes) {
+            std::cerr << "--time: expected HH:MM, got '" << time << "'\n";
+            return 2;
+        }
+        subscription.local_time = *minutes;
+        if (kind == "weekly") {
+            constexpr std::array<std::string_view, 7> kDays{"mon", "tue", "wed", "thu",
+                                                            "fri", "sat", "sun"};
+            const auto found = std::find(kDays.begin(), kDays.end(), day);
+            if (found == kDays.end()) {
+                std::cerr << "--day: a weekly summary needs mon … sun\n";
+                return 2;
+            }
+            subscription.weekday = static_cast<int>(found - kDays.begin()) + 1;
+        }
+        if (!zone.empty()) {
+            try {
+                date::locate_zone(zone);
+            } catch (const std::exception&) {
+                std::cerr << "--zone: unknown time zone '" << zone << "'\n";
+                return 2;
+            }
+            subscription.time_zone = zone;
+        }
+        subscription.created_at =
+            std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+        const auto stored = work.schedules().subscribe(subscription);
+        std::cout << "subscription #" << stored.id << ": " << stored.kind << " at "
+                  << handlers::format_local_time(stored.local_time) << " to " << platform
+                  << " chat " << chat << "\n";
         return 0;
     });
 }
@@ -560,6 +653,36 @@ int main(int argc, char** argv) try {
     outbox_retry_cmd->add_option("ids", retry_ids, "message ids (see outbox list)");
     outbox_retry_cmd->add_flag("--all-dead", retry_all_dead, "every dead-lettered message");
 
+    auto* subscriptions_cmd =
+        app.add_subcommand("subscriptions", "list and change chats' summary subscriptions");
+    subscriptions_cmd->require_subcommand(1);
+    auto* subscriptions_list_cmd = subscriptions_cmd->add_subcommand("list", "every subscription");
+    std::string sub_platform = "telegram";
+    std::string sub_chat;
+    std::string sub_kind = "daily";
+    std::string sub_day;
+    std::string sub_time = "09:00";
+    std::string sub_zone;
+    auto* subscriptions_set_cmd = subscriptions_cmd->add_subcommand(
+        "set", "subscribe a bound chat, or change its time (as /subscribe in the chat)");
+    auto* subscriptions_remove_cmd =
+        subscriptions_cmd->add_subcommand("remove", "stop a chat's summaries");
+    for (auto* command : {subscriptions_set_cmd, subscriptions_remove_cmd}) {
+        command->add_option("--platform", sub_platform, "telegram, discord, …")
+            ->capture_default_str();
+        command->add_option("--chat", sub_chat, "the chat as bound, e.g. -1001234567890")
+            ->required();
+    }
+    subscriptions_set_cmd->add_option("--kind", sub_kind, "daily or weekly")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"daily", "weekly"}));
+    subscriptions_remove_cmd->add_option("--kind", sub_kind, "daily, weekly or all")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"daily", "weekly", "all"}));
+    subscriptions_set_cmd->add_option("--day", sub_day, "weekly: mon … sun");
+    subscriptions_set_cmd->add_option("--time", sub_time, "local HH:MM")->capture_default_str();
+    subscriptions_set_cmd->add_option("--zone", sub_zone, "IANA zone (default: the workspace's)");
+
     auto* discord_cmd = app.add_subcommand("discord", "Discord application set-up");
     discord_cmd->require_subcommand(1);
     std::string discord_guild;
@@ -582,6 +705,11 @@ int main(int argc, char** argv) try {
         if (*config_cmd) {
             std::cout << bot::describe(load(overrides)) << "\n";
             return 0;
+        }
+        if (*subscriptions_list_cmd) return subscriptions_list(overrides);
+        if (*subscriptions_set_cmd || *subscriptions_remove_cmd) {
+            return subscriptions_set(overrides, sub_platform, sub_chat, sub_kind, sub_day, sub_time,
+                                     sub_zone, static_cast<bool>(*subscriptions_remove_cmd));
         }
         if (*discord_register_cmd) return discord_register_commands(overrides, discord_guild);
         if (*outbox_list_cmd) return outbox_list(overrides, outbox_status, outbox_limit);

@@ -315,6 +315,38 @@ TEST_P(Commands, DemoTellsTheSeedStory) {
     EXPECT_GE(rows("meetings"), 1);
 }
 
+TEST_P(Commands, SubscriptionsAreListedAndChangedFromTheCommandLine) {
+    const Environment env{{"INMAEK_DATABASE_URL", database_.url()}, {"INMAEK_LOG_LEVEL", "warn"}};
+    auto inmaek = [&](std::vector<std::string> args) {
+        return run_command(INMAEK_BINARY, args, env, dir_.path(), "");
+    };
+    ASSERT_EQ(inmaek({"workspace", "link", "--chat", "-100777", "--workspace", "BD"}).exit_status,
+              0);
+    const auto set = inmaek({"subscriptions", "set", "--chat", "-100777", "--kind", "weekly",
+                             "--day", "mon", "--time", "08:30"});
+    ASSERT_EQ(set.exit_status, 0) << set.out << set.err;
+    const auto listed = inmaek({"subscriptions", "list"});
+    ASSERT_EQ(listed.exit_status, 0) << listed.err;
+    EXPECT_NE(listed.out.find("-100777"), std::string::npos) << listed.out;
+    EXPECT_NE(listed.out.find("weekly  mon  08:30"), std::string::npos) << listed.out;
+    EXPECT_EQ(rows("summary_subscriptions"), 1);
+    // Setting again changes the one subscription; a bad day or an unbound chat changes nothing.
+    EXPECT_EQ(inmaek({"subscriptions", "set", "--chat", "-100777", "--kind", "weekly", "--day",
+                      "fri", "--time", "17:00"})
+                  .exit_status,
+              0);
+    EXPECT_EQ(inmaek({"subscriptions", "set", "--chat", "-100777", "--kind", "weekly", "--day",
+                      "someday"})
+                  .exit_status,
+              2);
+    EXPECT_EQ(inmaek({"subscriptions", "set", "--chat", "-999"}).exit_status, 1);
+    EXPECT_EQ(rows("summary_subscriptions"), 1);
+    EXPECT_NE(inmaek({"subscriptions", "list"}).out.find("weekly  fri  17:00"), std::string::npos);
+    EXPECT_EQ(inmaek({"subscriptions", "remove", "--chat", "-100777", "--kind", "all"}).exit_status,
+              0);
+    EXPECT_EQ(rows("summary_subscriptions"), 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, TelegramWebhook, ::testing::ValuesIn(test::backends()),
                          test::backend_name);
 INSTANTIATE_TEST_SUITE_P(Backends, GenericWebhook, ::testing::ValuesIn(test::backends()),
