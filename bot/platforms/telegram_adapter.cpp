@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <system_error>
 
-#include "bot/platforms/json_fields.hpp"
 #include "bot/platforms/signature.hpp"
 #include "handlers/text.hpp"
 
@@ -33,6 +32,19 @@ std::string escape_html(std::string_view text) {
         }
     }
     return out;
+}
+
+/// A member of an object, or nullptr when absent (or when object is not an object).
+const json::value* member(const json::value* object, std::string_view key) {
+    if (object == nullptr) return nullptr;
+    const auto* fields = object->if_object();
+    return fields == nullptr ? nullptr : fields->if_contains(key);
+}
+
+std::string string_member(const json::value* object, std::string_view key) {
+    const auto* value = member(object, key);
+    const auto* text = value == nullptr ? nullptr : value->if_string();
+    return text == nullptr ? std::string{} : std::string(text->data(), text->size());
 }
 
 /// Telegram ids are integers; an id given as a string is taken as it is.
