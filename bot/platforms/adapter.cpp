@@ -9,6 +9,10 @@ Response Adapter::acknowledge(unsigned version, bool keep_alive) const {
     return response;
 }
 
+Response Adapter::acknowledge(const Parsed& /*parsed*/, unsigned version, bool keep_alive) const {
+    return acknowledge(version, keep_alive);
+}
+
 std::optional<Push> Adapter::push(const Parsed& /*parsed*/,
                                   const handlers::Reply& /*reply*/) const {
     return std::nullopt;

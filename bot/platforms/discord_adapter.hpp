@@ -85,7 +85,7 @@ public:
     /// The answer to an interaction that gets no reply, by its type: PING {"type":1},
     /// autocomplete {"type":8,"data":{"choices":[]}}, everything else {"type":6}.
     [[nodiscard]] Response acknowledge(const Parsed& parsed, unsigned version,
-                                       bool keep_alive) const;
+                                       bool keep_alive) const override;
 
     /// The message object of a reply: the `data` of a type 4 answer, and equally the body of a
     /// follow-up (POST/PATCH /webhooks/{application_id}/{token}) or a channel message.
