@@ -17,8 +17,10 @@
 #include "bot/http_server.hpp"
 #include "bot/logging.hpp"
 #include "bot/outbound/outbox_sender.hpp"
+#include "bot/outbound/slack_client.hpp"
 #include "bot/outbound/telegram_client.hpp"
 #include "bot/platforms/generic_adapter.hpp"
+#include "bot/platforms/slack_adapter.hpp"
 #include "bot/platforms/telegram_adapter.hpp"
 #include "bot/webhook_service.hpp"
 #include "handlers/conversation.hpp"
@@ -95,6 +97,10 @@ std::unique_ptr<bot::outbound::OutboxSender> make_sender(const bot::Config& conf
             std::make_unique<bot::outbound::TelegramClient>(bot::outbound::TelegramClientOptions{
                 config.telegram.bot_token, config.telegram.api_base_url}));
     }
+    if (config.slack.enabled) {
+        clients.push_back(std::make_unique<bot::outbound::SlackClient>(
+            bot::outbound::SlackClientOptions{config.slack.bot_token, config.slack.api_base_url}));
+    }
     const auto& o = config.outbox;
     bot::outbound::OutboxSenderOptions options;
     options.sender_id = replica_id();
@@ -126,6 +132,13 @@ int serve(const Overrides& overrides) {
             std::make_unique<bot::platforms::TelegramAdapter>(bot::platforms::TelegramOptions{
                 config.telegram.secret_token, config.telegram.allow_missing_secret,
                 config.telegram.reply_mode == "api"}));
+    }
+    if (config.slack.enabled) {
+        bot::platforms::SlackOptions slack;
+        slack.signing_secret = config.slack.signing_secret;
+        slack.bot_user_id = config.slack.bot_user_id;
+        slack.slash_command = config.slack.slash_command;
+        adapters.push_back(std::make_unique<bot::platforms::SlackAdapter>(std::move(slack)));
     }
     if (config.generic.enabled) {
         adapters.push_back(std::make_unique<bot::platforms::GenericAdapter>(
