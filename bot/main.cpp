@@ -21,6 +21,7 @@
 #include "bot/outbound/telegram_client.hpp"
 #include "bot/platforms/generic_adapter.hpp"
 #include "bot/platforms/slack_adapter.hpp"
+#include "bot/platforms/slack_users.hpp"
 #include "bot/platforms/telegram_adapter.hpp"
 #include "bot/webhook_service.hpp"
 #include "handlers/conversation.hpp"
@@ -121,6 +122,10 @@ int serve(const Overrides& overrides) {
     handlers::Conversation conversation{policy_of(config)};
     bot::Executor executor{*database, config.database.pool_size, config.database.batch_max};
 
+    // Outbound calls: the outbox sender's pushes and Slack's users.info look-ups.
+    bot::HttpClient http_client;
+    std::unique_ptr<bot::platforms::SlackUsers> slack_users;
+
     std::vector<std::unique_ptr<bot::platforms::Adapter>> adapters;
     if (config.telegram.enabled) {
         if (config.telegram.secret_token.empty()) {
@@ -138,6 +143,13 @@ int serve(const Overrides& overrides) {
         slack.signing_secret = config.slack.signing_secret;
         slack.bot_user_id = config.slack.bot_user_id;
         slack.slash_command = config.slack.slash_command;
+        slack_users = std::make_unique<bot::platforms::SlackUsers>(
+            http_client,
+            bot::platforms::SlackUsersOptions{.bot_token = config.slack.bot_token,
+                                              .api_base_url = config.slack.api_base_url});
+        slack.user_name = [users = slack_users.get()](std::string_view user) {
+            return users->display_name(user);
+        };
         adapters.push_back(std::make_unique<bot::platforms::SlackAdapter>(std::move(slack)));
     }
     if (config.generic.enabled) {
@@ -145,7 +157,6 @@ int serve(const Overrides& overrides) {
             bot::platforms::GenericOptions{config.generic.secret, std::chrono::seconds{300}, {}}));
     }
     // Pushes: the outbox sender delivers what the webhooks (and later the scheduler) queue.
-    bot::HttpClient http_client;
     auto sender = make_sender(config, *database, http_client);
     bot::WebhookService service{*database, executor, conversation, std::move(adapters),
                                 [&sender] { sender->notify(); }};

@@ -275,8 +275,9 @@ Parsed SlackAdapter::parse_event(const Request& request) const {
     message.chat_id = channel;
     message.direct = direct;
     message.sender.id = user;
-    // Events carry only the user id; it stands for the name (users.info is not called).
-    message.sender.display_name = user;
+    // Events carry only the user id; the name comes from users.info (cached) when configured.
+    message.sender.display_name = options_.user_name ? options_.user_name(user) : user;
+    if (message.sender.display_name.empty()) message.sender.display_name = user;
     message.text = text_of(line);
     message.source_message_id = string_member(event, "ts");
     message.received_at = seconds_member(&envelope, "event_time");

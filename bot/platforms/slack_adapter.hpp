@@ -18,6 +18,9 @@ struct SlackOptions {
     std::string bot_user_id;
     /// The app's umbrella slash command: "/inmaek meet …" is "/meet …".
     std::string slash_command = "/inmaek";
+    /// The display name of a user id (SlackUsers: users.info, cached); unset: the id itself.
+    /// Events carry only ids; commands and button presses bring the user name along.
+    std::function<std::string(std::string_view user_id)> user_name;
     std::chrono::seconds tolerance{300};              ///< timestamp window, either way
     std::function<std::chrono::sys_seconds()> clock;  ///< defaults to the system clock
 };

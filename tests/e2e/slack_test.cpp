@@ -123,7 +123,25 @@ protected:
 
     test::TempDir dir_;
     test::FreshDatabase database_{GetParam()};
-    test::ApiRecorder api_;
+    /// The requests to chat.postMessage (users.info look-ups left out).
+    std::vector<test::RecordedRequest> posts() const {
+        std::vector<test::RecordedRequest> posts;
+        for (auto& request : api_.requests()) {
+            if (request.target == "/api/chat.postMessage") posts.push_back(std::move(request));
+        }
+        return posts;
+    }
+
+    /// slack.com: users.info knows Minji; chat.postMessage says ok.
+    test::ApiRecorder api_{[](const test::RecordedRequest& request) {
+        if (request.target.starts_with("/api/users.info")) {
+            return test::CannedResponse{
+                200,
+                R"({"ok":true,"user":{"id":"U0KIMMINJ","name":"minji.kim","profile":{"display_name":"김민지"}}})",
+                {}};
+        }
+        return test::CannedResponse{200, R"({"ok":true,"channel":"C0PARTNER1","ts":"1.2"})", {}};
+    }};
     std::unique_ptr<ServerProcess> server_;
 };
 
@@ -180,10 +198,11 @@ TEST_P(SlackEndToEnd, RepliesToAnEventThroughChatPostMessageOnceAcrossRetries) {
         ASSERT_EQ(response.status, 200U) << response.error << response.body;
         EXPECT_EQ(response.body, "") << "events are answered through chat.postMessage";
     }
-    ASSERT_TRUE(api_.wait_for(1, 10s)) << "no chat.postMessage arrived";
+    ASSERT_TRUE(api_.wait_for(2, 10s)) << "no chat.postMessage arrived";
     std::this_thread::sleep_for(1500ms);  // time for a wrong second send to show
-    const auto requests = api_.requests();
+    const auto requests = posts();
     ASSERT_EQ(requests.size(), 1U) << "three deliveries of one event, one reply";
+    EXPECT_EQ(api_.count(), 2U) << "one users.info look-up, cached across the retries";
     EXPECT_EQ(requests[0].target, "/api/chat.postMessage");
     EXPECT_EQ(requests[0].headers.at("authorization"), std::string{"Bearer "} + kBotToken);
     const auto call = nlohmann::json::parse(requests[0].body);
@@ -192,6 +211,10 @@ TEST_P(SlackEndToEnd, RepliesToAnEventThroughChatPostMessageOnceAcrossRetries) {
     EXPECT_TRUE(call["blocks"].is_array());
     EXPECT_EQ(number("SELECT COUNT(*) FROM meetings"), 1);
     EXPECT_EQ(number("SELECT COUNT(*) FROM outbox WHERE status = 'sent'"), 1);
+    EXPECT_EQ(number("SELECT COUNT(*) FROM users WHERE platform_user_id = 'U0KIMMINJ' AND "
+                     "display_name = '김민지'"),
+              1)
+        << "the sender is named through users.info";
 }
 
 TEST_P(SlackEndToEnd, ABadSignatureIs401AndStoresNothing) {

@@ -205,6 +205,20 @@ TEST(SlackAdapter, ReadsAChannelMessage) {
     EXPECT_TRUE(adapter.replies_through_api(parsed));
 }
 
+TEST(SlackAdapter, NamesTheSenderOfAnEventThroughTheDirectory) {
+    SlackOptions options;
+    options.signing_secret = "secret";
+    options.user_name = [](std::string_view user) {
+        return user == "U0KIMMINJ" ? std::string{"김민지"} : std::string{};
+    };
+    const SlackAdapter adapter{std::move(options)};
+    const auto parsed = adapter.parse(slack_request(
+        "/hooks/slack/events", fixture("event_message_b1.json"), std::nullopt, std::nullopt));
+    ASSERT_EQ(parsed.kind, Parsed::Kind::message);
+    EXPECT_EQ(parsed.message.sender.display_name, "김민지");
+    EXPECT_EQ(parse_event("event_message_b1.json").message.sender.display_name, "U0KIMMINJ");
+}
+
 TEST(SlackAdapter, StripsTheMentionOfAnAppMentionAndUnescapesItsText) {
     const auto parsed = parse_event("app_mention.json");
     ASSERT_EQ(parsed.kind, Parsed::Kind::message);
