@@ -62,6 +62,10 @@ std::vector<Field> fields_of(Config& c) {
         {"telegram", "allow_missing_secret", &c.telegram.allow_missing_secret},
         {"telegram", "reply_mode", &c.telegram.reply_mode},
         {"telegram", "api_base_url", &c.telegram.api_base_url},
+        {"slack", "enabled", &c.slack.enabled},
+        {"slack", "bot_user_id", &c.slack.bot_user_id},
+        {"slack", "slash_command", &c.slack.slash_command},
+        {"slack", "api_base_url", &c.slack.api_base_url},
         {"generic", "enabled", &c.generic.enabled},
         {"discord", "enabled", &c.discord.enabled},
         {"discord", "public_key", &c.discord.public_key},
@@ -83,9 +87,9 @@ std::vector<Field> fields_of(Config& c) {
     };
 }
 
-constexpr std::array<std::string_view, 9> kSections = {"server",   "database",  "workspace",
-                                                       "telegram", "discord",   "generic",
-                                                       "outbox",   "scheduler", "log"};
+constexpr std::array<std::string_view, 10> kSections = {
+    "server", "database", "workspace", "telegram",  "discord",
+    "slack",  "generic",  "outbox",    "scheduler", "log"};
 
 std::string env_name(std::string_view section, std::string_view key) {
     std::string name = fmt::format("INMAEK_{}_{}", section, key);
@@ -270,10 +274,10 @@ void apply_toml(Config& config, const std::filesystem::path& file,
     for (const auto& [section_key, section_node] : root) {
         const std::string_view section = section_key.str();
         if (std::find(kSections.begin(), kSections.end(), section) == kSections.end()) {
-            throw ConfigError(
-                fmt::format("{}: unknown section (known: server, database, "
-                            "workspace, telegram, discord, generic, outbox, scheduler, log){}",
-                            section, origin(file, section_node)));
+            throw ConfigError(fmt::format(
+                "{}: unknown section (known: server, database, "
+                "workspace, telegram, discord, slack, generic, outbox, scheduler, log){}",
+                section, origin(file, section_node)));
         }
         const auto* table = section_node.as_table();
         if (!table) {
@@ -384,6 +388,59 @@ bool is_token_char(char c) {
     return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-';
 }
 
+bool has_space_or_control(std::string_view text) {
+    return std::any_of(text.begin(), text.end(), [](char c) {
+        return std::isspace(static_cast<unsigned char>(c)) != 0 ||
+               std::iscntrl(static_cast<unsigned char>(c)) != 0;
+    });
+}
+
+void check_http_url(std::string_view name, const std::string& url) {
+    if (!url.starts_with("https://") && !url.starts_with("http://")) {
+        throw ConfigError(fmt::format("{}: expected an http(s) URL, got '{}'", name, url));
+    }
+}
+
+void validate_slack(const Config::Slack& slack) {
+    if (slack.enabled && slack.signing_secret.empty()) {
+        throw ConfigError(
+            "slack.signing_secret: Slack is enabled and every request must be verified with the "
+            "app's signing secret (INMAEK_SLACK_SIGNING_SECRET or "
+            "INMAEK_SLACK_SIGNING_SECRET_FILE)");
+    }
+    if (slack.enabled && slack.bot_token.empty()) {
+        throw ConfigError(
+            "slack.bot_token: Slack is enabled and answers events through chat.postMessage, "
+            "which needs the bot token xoxb-… (INMAEK_SLACK_BOT_TOKEN or "
+            "INMAEK_SLACK_BOT_TOKEN_FILE)");
+    }
+    if (slack.signing_secret.size() > 256 || has_space_or_control(slack.signing_secret)) {
+        throw ConfigError(
+            "slack.signing_secret: expected up to 256 characters without spaces or control "
+            "characters");
+    }
+    if (!slack.bot_token.empty() &&
+        (!slack.bot_token.starts_with("xox") || slack.bot_token.size() > 256 ||
+         !std::all_of(slack.bot_token.begin(), slack.bot_token.end(), is_token_char))) {
+        throw ConfigError("slack.bot_token: expected a Slack token (xoxb-…, A-Z a-z 0-9 and -)");
+    }
+    if (!slack.bot_user_id.empty() &&
+        (slack.bot_user_id.size() > 32 ||
+         !std::all_of(slack.bot_user_id.begin(), slack.bot_user_id.end(),
+                      [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }))) {
+        throw ConfigError(
+            fmt::format("slack.bot_user_id: expected a Slack user id (U0BOT0001), got '{}'",
+                        slack.bot_user_id));
+    }
+    if (slack.slash_command.size() < 2 || slack.slash_command.size() > 32 ||
+        slack.slash_command.front() != '/' || has_space_or_control(slack.slash_command)) {
+        throw ConfigError(
+            fmt::format("slack.slash_command: expected a slash command such as /inmaek, got '{}'",
+                        slack.slash_command));
+    }
+    check_http_url("slack.api_base_url", slack.api_base_url);
+}
+
 void validate(Config& config) {
     const auto& server = config.server;
     parse_listen(server.listen);
@@ -480,11 +537,9 @@ void validate(Config& config) {
             "telegram.bot_token: expected the token BotFather gave (digits, ':' "
             "and A-Z a-z 0-9 _ -)");
     }
-    if (!telegram.api_base_url.starts_with("https://") &&
-        !telegram.api_base_url.starts_with("http://")) {
-        throw ConfigError(fmt::format("telegram.api_base_url: expected an http(s) URL, got '{}'",
-                                      telegram.api_base_url));
-    }
+    check_http_url("telegram.api_base_url", telegram.api_base_url);
+
+    validate_slack(config.slack);
 
     const auto& discord = config.discord;
     const auto is_hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
@@ -536,11 +591,7 @@ void validate(Config& config) {
 
     const auto& generic = config.generic;
     if (!generic.secret.empty() &&
-        (generic.secret.size() > 4096 ||
-         std::any_of(generic.secret.begin(), generic.secret.end(), [](char c) {
-             return std::isspace(static_cast<unsigned char>(c)) != 0 ||
-                    std::iscntrl(static_cast<unsigned char>(c)) != 0;
-         }))) {
+        (generic.secret.size() > 4096 || has_space_or_control(generic.secret))) {
         throw ConfigError(
             "generic.secret: expected 1 to 4096 characters without spaces or control characters");
     }
@@ -606,6 +657,8 @@ Config load_config(const std::optional<std::filesystem::path>& file, const EnvLo
         {"telegram", "secret_token", &config.telegram.secret_token},
         {"telegram", "bot_token", &config.telegram.bot_token},
         {"discord", "bot_token", &config.discord.bot_token},
+        {"slack", "signing_secret", &config.slack.signing_secret},
+        {"slack", "bot_token", &config.slack.bot_token},
         {"generic", "secret", &config.generic.secret},
     };
     std::vector<SecretSource> secret_sources(secrets.size());
@@ -677,6 +730,7 @@ std::string describe(const Config& config) {
     const auto& d = config.database;
     const auto& w = config.workspace;
     const auto& t = config.telegram;
+    const auto& sl = config.slack;
     const auto& o = config.outbox;
     return fmt::format(
         "server     listen {}, {} io thread(s), body limit {} B, header limit {} B\n"
@@ -686,6 +740,7 @@ std::string describe(const Config& config) {
         "telegram   {}, secret token {}{}, bot username {}\n"
         "           replies {}, bot token {}, api {}\n"
         "discord    {}, public key {}, application {}, bot token {}, api {}\n"
+        "slack      {}, signing secret {}, bot token {}, bot user {}, command {}, api {}\n"
         "generic    {}, secret {}\n"
         "outbox     batch {}, poll {} ms, lease {} s, {} attempts, backoff {}..{} s\n"
         "scheduler  {}, every {} s, late window {} min, reminders at {}{}\n"
@@ -700,11 +755,13 @@ std::string describe(const Config& config) {
         set(t.bot_token), t.api_base_url, on(config.discord.enabled),
         set(config.discord.public_key),
         config.discord.application_id.empty() ? "(not set)" : config.discord.application_id,
-        set(config.discord.bot_token), config.discord.api_base_url, on(config.generic.enabled),
-        set(config.generic.secret), o.batch, o.poll_interval_ms, o.lease_seconds, o.max_attempts,
-        o.backoff_initial_seconds, o.backoff_max_seconds, on(config.scheduler.enabled),
-        config.scheduler.tick_seconds, config.scheduler.late_window_minutes,
-        config.scheduler.reminder_time,
+        set(config.discord.bot_token), config.discord.api_base_url, on(sl.enabled),
+        set(sl.signing_secret), set(sl.bot_token),
+        sl.bot_user_id.empty() ? "(from events)" : sl.bot_user_id, sl.slash_command,
+        sl.api_base_url, on(config.generic.enabled), set(config.generic.secret), o.batch,
+        o.poll_interval_ms, o.lease_seconds, o.max_attempts, o.backoff_initial_seconds,
+        o.backoff_max_seconds, on(config.scheduler.enabled), config.scheduler.tick_seconds,
+        config.scheduler.late_window_minutes, config.scheduler.reminder_time,
         config.scheduler.clock_start.empty() ? ""
                                              : ", clock starts at " + config.scheduler.clock_start,
         config.log.level, config.log.format);

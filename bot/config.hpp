@@ -44,6 +44,14 @@ struct Config {
         std::string bot_token;               // secret; needed for reply_mode api and pushes
         std::string api_base_url = "https://api.telegram.org";
     } telegram;
+    struct Slack {
+        bool enabled = false;
+        std::string signing_secret;  // secret: verifies every request Slack sends
+        std::string bot_token;       // secret (xoxb-…): chat.postMessage from the outbox
+        std::string bot_user_id;     // optional; else taken from each event's authorizations
+        std::string slash_command = "/inmaek";
+        std::string api_base_url = "https://slack.com";
+    } slack;
     struct Generic {
         bool enabled = true;
         std::string secret;
@@ -93,7 +101,7 @@ std::optional<std::string> process_env(std::string_view name);
 /// Loads an optional TOML file, then applies environment overrides INMAEK_<SECTION>_<KEY>
 /// (e.g. INMAEK_SERVER_LISTEN, INMAEK_DATABASE_URL, INMAEK_TELEGRAM_SECRET_TOKEN); empty
 /// variables count as unset. Secrets (telegram.secret_token, telegram.bot_token,
-/// discord.bot_token, generic.secret,
+/// discord.bot_token, slack.signing_secret, slack.bot_token, generic.secret,
 /// and a database.url
 /// carrying a password) may also be given as `<key>_file` = path to a file whose trimmed content
 /// is the value, and are refused when written inline in the TOML file. Validates everything;

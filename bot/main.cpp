@@ -20,9 +20,12 @@
 #include "bot/logging.hpp"
 #include "bot/outbound/discord_client.hpp"
 #include "bot/outbound/outbox_sender.hpp"
+#include "bot/outbound/slack_client.hpp"
 #include "bot/outbound/telegram_client.hpp"
 #include "bot/platforms/discord_adapter.hpp"
 #include "bot/platforms/generic_adapter.hpp"
+#include "bot/platforms/slack_adapter.hpp"
+#include "bot/platforms/slack_users.hpp"
 #include "bot/platforms/telegram_adapter.hpp"
 #include "bot/scheduler.hpp"
 #include "bot/webhook_service.hpp"
@@ -108,6 +111,10 @@ std::unique_ptr<bot::outbound::OutboxSender> make_sender(const bot::Config& conf
             std::make_unique<bot::outbound::DiscordClient>(bot::outbound::DiscordClientOptions{
                 config.discord.bot_token, config.discord.api_base_url}));
     }
+    if (config.slack.enabled) {
+        clients.push_back(std::make_unique<bot::outbound::SlackClient>(
+            bot::outbound::SlackClientOptions{config.slack.bot_token, config.slack.api_base_url}));
+    }
     const auto& o = config.outbox;
     bot::outbound::OutboxSenderOptions options;
     options.sender_id = replica_id();
@@ -153,6 +160,10 @@ int serve(const Overrides& overrides) {
     handlers::Conversation conversation{policy_of(config)};
     bot::Executor executor{*database, config.database.pool_size, config.database.batch_max};
 
+    // Outbound calls: the outbox sender's pushes and Slack's users.info look-ups.
+    bot::HttpClient http_client;
+    std::unique_ptr<bot::platforms::SlackUsers> slack_users;
+
     std::vector<std::unique_ptr<bot::platforms::Adapter>> adapters;
     if (config.telegram.enabled) {
         if (config.telegram.secret_token.empty()) {
@@ -169,14 +180,28 @@ int serve(const Overrides& overrides) {
         adapters.push_back(std::make_unique<bot::platforms::DiscordAdapter>(
             bot::platforms::DiscordOptions{.public_key = config.discord.public_key}));
     }
+    if (config.slack.enabled) {
+        bot::platforms::SlackOptions slack;
+        slack.signing_secret = config.slack.signing_secret;
+        slack.bot_user_id = config.slack.bot_user_id;
+        slack.slash_command = config.slack.slash_command;
+        slack_users = std::make_unique<bot::platforms::SlackUsers>(
+            http_client,
+            bot::platforms::SlackUsersOptions{.bot_token = config.slack.bot_token,
+                                              .api_base_url = config.slack.api_base_url});
+        slack.user_name = [users = slack_users.get()](std::string_view user) {
+            return users->display_name(user);
+        };
+        adapters.push_back(std::make_unique<bot::platforms::SlackAdapter>(std::move(slack)));
+    }
     if (config.generic.enabled) {
         adapters.push_back(std::make_unique<bot::platforms::GenericAdapter>(
             bot::platforms::GenericOptions{config.generic.secret, std::chrono::seconds{300}, {}}));
     }
     // Pushes: the outbox sender delivers what the webhooks and the scheduler queue.
-    bot::HttpClient http_client;
     auto sender = make_sender(config, *database, http_client);
     std::vector<const bot::platforms::Adapter*> renderers;
+    renderers.reserve(adapters.size());
     for (const auto& adapter : adapters) renderers.push_back(adapter.get());
     bot::WebhookService service{*database, executor, conversation, std::move(adapters),
                                 [&sender] { sender->notify(); }};

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -30,6 +31,18 @@ std::string unique_key() {
 
 std::string_view path_of(std::string_view target) {
     return target.substr(0, target.find('?'));
+}
+
+/// True when `rest` (the path after /hooks/) is the adapter's: its name, or name/<sub path>.
+bool serves(const platforms::Adapter& adapter, std::string_view rest) {
+    const auto name = adapter.name();
+    const auto subs = adapter.sub_paths();
+    if (subs.empty()) return rest == name;
+    if (!rest.starts_with(name) || rest.size() <= name.size() || rest[name.size()] != '/') {
+        return false;
+    }
+    const auto sub = rest.substr(name.size() + 1);
+    return std::find(subs.begin(), subs.end(), sub) != subs.end();
 }
 
 /// One place that maps a failed job to a status: the database → 503 (the platform retries),
@@ -64,7 +77,12 @@ WebhookService::WebhookService(storage::Database& database, Executor& executor,
 
 std::vector<std::string> WebhookService::hook_paths() const {
     std::vector<std::string> paths;
-    for (const auto& adapter : adapters_) paths.push_back("/hooks/" + std::string{adapter->name()});
+    for (const auto& adapter : adapters_) {
+        const auto base = "/hooks/" + std::string{adapter->name()};
+        const auto subs = adapter->sub_paths();
+        if (subs.empty()) paths.push_back(base);
+        for (const auto sub : subs) paths.push_back(base + "/" + std::string{sub});
+    }
     return paths;
 }
 
@@ -83,9 +101,9 @@ void WebhookService::handle(Request&& request, std::shared_ptr<RequestInfo> info
     if (path == "/readyz") return handle_ready(request, std::move(done));
     constexpr std::string_view kHooks = "/hooks/";
     if (path.starts_with(kHooks)) {
-        const auto name = path.substr(kHooks.size());
+        const auto rest = path.substr(kHooks.size());
         for (const auto& adapter : adapters_) {
-            if (adapter->name() != name) continue;
+            if (!serves(*adapter, rest)) continue;
             info->platform = adapter->name();
             if (request.method() != http::verb::post) {
                 return done(
@@ -167,7 +185,7 @@ void WebhookService::handle_hook(const platforms::Adapter& adapter, Request&& re
         if (error) return done(failure_response(std::move(error), *info, version, keep_alive));
         info->command = state->outcome.command;
         if (state->pushed && pushed_) pushed_();
-        if (state->outcome.ignored || adapter.replies_through_api()) {
+        if (state->outcome.ignored || adapter.replies_through_api(state->parsed)) {
             return done(adapter.acknowledge(state->parsed, version, keep_alive));
         }
         done(adapter.render(state->parsed, state->outcome.reply, version, keep_alive));

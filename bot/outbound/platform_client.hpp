@@ -51,4 +51,7 @@ public:
     [[nodiscard]] virtual RateLimits limits() const = 0;
 };
 
+/// The seconds of a Retry-After header (the delta-seconds form); nullopt when absent or a date.
+std::optional<std::chrono::seconds> retry_after_header(const ClientResponse& response);
+
 }  // namespace inmaek::bot::outbound

@@ -1,6 +1,5 @@
 #include "bot/outbound/telegram_client.hpp"
 
-#include <charconv>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -17,17 +16,6 @@ bool is_method_name(std::string_view name) {
         if ((c < 'a' || c > 'z') && (c < 'A' || c > 'Z')) return false;
     }
     return true;
-}
-
-std::optional<std::chrono::seconds> header_seconds(const ClientResponse& response) {
-    const auto value = response[http::field::retry_after];
-    int seconds = 0;
-    if (const auto [end, error] =
-            std::from_chars(value.data(), value.data() + value.size(), seconds);
-        error == std::errc{} && end == value.data() + value.size() && seconds >= 0) {
-        return std::chrono::seconds{seconds};
-    }
-    return std::nullopt;
 }
 
 }  // namespace
@@ -85,7 +73,7 @@ Delivery TelegramClient::interpret(const HttpResult& result) const {
             delivery.retry_after =
                 std::chrono::seconds{body["parameters"]["retry_after"].get<int>()};
         } else {
-            delivery.retry_after = header_seconds(response);
+            delivery.retry_after = retry_after_header(response);
         }
         return delivery;
     }

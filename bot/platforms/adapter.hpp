@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "handlers/message.hpp"
 #include "handlers/reply.hpp"
@@ -43,6 +44,9 @@ public:
     virtual ~Adapter() = default;
     /// "telegram"; also the path segment under /hooks/.
     [[nodiscard]] virtual std::string_view name() const = 0;
+    /// The paths under /hooks/<name>/ this adapter serves ("events", "commands"): the request's
+    /// target tells the adapter which kind it got. Empty (the default): /hooks/<name> itself.
+    [[nodiscard]] virtual std::vector<std::string_view> sub_paths() const { return {}; }
     /// True when the request proves it comes from the platform (secret, signature).
     [[nodiscard]] virtual bool verify(const Request& request) const = 0;
     /// Reads the raw body into a message; never throws.
@@ -60,12 +64,15 @@ public:
     /// the platform cannot be pushed to.
     [[nodiscard]] virtual std::optional<Push> push_to(std::string_view destination,
                                                       const handlers::Reply& reply) const;
-    /// True when replies go through push() and the webhook is acknowledged empty.
-    [[nodiscard]] virtual bool replies_through_api() const { return false; }
+    /// True when the reply to this request goes through push() and the webhook is acknowledged;
+    /// false: the reply rides the webhook response (render()). Decided per request, since one
+    /// platform may do both (Slack: events through chat.postMessage, slash commands in the
+    /// response).
+    [[nodiscard]] virtual bool replies_through_api(const Parsed& /*parsed*/) const { return false; }
     /// The answer for an event that needs no reply.
     [[nodiscard]] virtual Response acknowledge(unsigned version, bool keep_alive) const;
-    /// The same for a parsed event, where the platform expects an answer that depends on it
-    /// (Discord: PING → {"type":1}); the default ignores it.
+    /// The answer for this request when it needs no reply (a handshake may still need a body:
+    /// Discord's PING, Slack's url_verification). The default: acknowledge(version, keep_alive).
     [[nodiscard]] virtual Response acknowledge(const Parsed& parsed, unsigned version,
                                                bool keep_alive) const;
 };

@@ -11,6 +11,7 @@
 #include <system_error>
 #include <vector>
 
+#include "bot/platforms/wire_format.hpp"
 #include "handlers/catalog.hpp"
 #include "handlers/router.hpp"
 #include "handlers/text.hpp"
@@ -82,18 +83,6 @@ bool all_digits(std::string_view text) {
 }
 
 // --- reading the interaction ------------------------------------------------------------------
-
-const json::value* member(const json::value* object, std::string_view key) {
-    if (object == nullptr) return nullptr;
-    const auto* fields = object->if_object();
-    return fields == nullptr ? nullptr : fields->if_contains(key);
-}
-
-std::string string_member(const json::value* object, std::string_view key) {
-    const auto* value = member(object, key);
-    const auto* text = value == nullptr ? nullptr : value->if_string();
-    return text == nullptr ? std::string{} : std::string(text->data(), text->size());
-}
 
 /// Snowflakes are JSON strings; an integer is taken exactly, a double never (it lost digits).
 std::string snowflake(const json::value* value) {

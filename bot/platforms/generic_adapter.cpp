@@ -32,25 +32,16 @@ GenericAdapter::GenericAdapter(GenericOptions options) : options_(std::move(opti
 
 std::string GenericAdapter::sign(std::string_view secret, std::string_view timestamp,
                                  std::string_view body) {
-    std::string signed_bytes;
-    signed_bytes.reserve(body.size() + timestamp.size() + 4);
-    signed_bytes.append(kVersion).append(":").append(timestamp).append(":").append(body);
-    return std::string{kVersion} + "=" + to_hex(hmac_sha256(secret, signed_bytes));
+    return timestamped_signature(secret, kVersion, timestamp, body);
 }
 
 bool GenericAdapter::verify(const Request& request) const {
-    if (options_.secret.empty()) return false;
     const auto timestamp = request.find(kTimestampHeader);
     const auto signature = request.find(kSignatureHeader);
     if (timestamp == request.end() || signature == request.end()) return false;
-    const auto ts_text = timestamp->value();
-    std::int64_t seconds = 0;
-    const auto [end, error] =
-        std::from_chars(ts_text.data(), ts_text.data() + ts_text.size(), seconds);
-    if (error != std::errc{} || end != ts_text.data() + ts_text.size()) return false;
-    const auto skew = options_.clock().time_since_epoch().count() - seconds;
-    if (skew > options_.tolerance.count() || -skew > options_.tolerance.count()) return false;
-    return secure_equals(signature->value(), sign(options_.secret, ts_text, request.body()));
+    return verify_timestamped_signature(options_.secret, kVersion, timestamp->value(),
+                                        signature->value(), request.body(), options_.clock(),
+                                        options_.tolerance);
 }
 
 Parsed GenericAdapter::parse(const Request& request) const {

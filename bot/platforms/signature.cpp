@@ -5,6 +5,8 @@
 #include <openssl/hmac.h>
 
 #include <array>
+#include <charconv>
+#include <cstdint>
 #include <stdexcept>
 
 namespace inmaek::bot::platforms {
@@ -35,6 +37,30 @@ bool secure_equals(std::string_view a, std::string_view b) {
     // The length of a secret is not the secret; its bytes are compared in constant time.
     if (a.size() != b.size()) return false;
     return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string timestamped_signature(std::string_view secret, std::string_view version,
+                                  std::string_view timestamp, std::string_view body) {
+    std::string signed_bytes;
+    signed_bytes.reserve(version.size() + timestamp.size() + body.size() + 2);
+    signed_bytes.append(version).append(":").append(timestamp).append(":").append(body);
+    return std::string{version} + "=" + to_hex(hmac_sha256(secret, signed_bytes));
+}
+
+bool verify_timestamped_signature(std::string_view secret, std::string_view version,
+                                  std::string_view timestamp, std::string_view signature,
+                                  std::string_view body, std::chrono::sys_seconds now,
+                                  std::chrono::seconds tolerance) {
+    if (secret.empty() || timestamp.empty() || signature.empty()) return false;
+    std::int64_t seconds = 0;
+    const auto [end, error] =
+        std::from_chars(timestamp.data(), timestamp.data() + timestamp.size(), seconds);
+    if (error != std::errc{} || end != timestamp.data() + timestamp.size() || seconds < 0) {
+        return false;
+    }
+    const auto skew = now.time_since_epoch().count() - seconds;
+    if (skew > tolerance.count() || -skew > tolerance.count()) return false;
+    return secure_equals(signature, timestamped_signature(secret, version, timestamp, body));
 }
 
 }  // namespace inmaek::bot::platforms

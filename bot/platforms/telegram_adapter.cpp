@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "bot/platforms/signature.hpp"
+#include "bot/platforms/wire_format.hpp"
 #include "handlers/text.hpp"
 
 namespace inmaek::bot::platforms {
@@ -19,33 +20,6 @@ namespace json = boost::json;
 constexpr std::string_view kSecretHeader = "X-Telegram-Bot-Api-Secret-Token";
 constexpr std::size_t kTextLimit = 4096;
 constexpr std::size_t kCallbackDataLimit = 64;
-
-std::string escape_html(std::string_view text) {
-    std::string out;
-    out.reserve(text.size() + 16);
-    for (const char c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
-
-/// A member of an object, or nullptr when absent (or when object is not an object).
-const json::value* member(const json::value* object, std::string_view key) {
-    if (object == nullptr) return nullptr;
-    const auto* fields = object->if_object();
-    return fields == nullptr ? nullptr : fields->if_contains(key);
-}
-
-std::string string_member(const json::value* object, std::string_view key) {
-    const auto* value = member(object, key);
-    const auto* text = value == nullptr ? nullptr : value->if_string();
-    return text == nullptr ? std::string{} : std::string(text->data(), text->size());
-}
 
 /// Telegram ids are integers; an id given as a string is taken as it is.
 std::string id_text(const json::value* value) {
@@ -160,18 +134,18 @@ Parsed TelegramAdapter::parse(const Request& request) const {
 
 std::string TelegramAdapter::to_html(const handlers::Reply& reply) {
     std::string html;
-    if (!reply.title.empty()) html += "<b>" + escape_html(reply.title) + "</b>";
+    if (!reply.title.empty()) html += "<b>" + escape_markup(reply.title) + "</b>";
     for (const auto& line : reply.lines) {
         if (!html.empty()) html += '\n';
-        html += escape_html(line);
+        html += escape_markup(line);
     }
     if (!reply.usage.empty()) {
         if (!html.empty()) html += '\n';
-        html += "<code>" + escape_html(reply.usage) + "</code>";
+        html += "<code>" + escape_markup(reply.usage) + "</code>";
     }
     if (handlers::text::length(html) > kTextLimit) {
         // Cutting inside a tag would make Telegram reject the message: fall back to plain text.
-        return escape_html(handlers::text::ellipsize(reply.plain_text(), kTextLimit - 64));
+        return escape_markup(handlers::text::ellipsize(reply.plain_text(), kTextLimit - 64));
     }
     return html;
 }
@@ -184,7 +158,7 @@ Response TelegramAdapter::render(const Parsed& parsed, const handlers::Reply& re
 
 std::optional<Push> TelegramAdapter::push(const Parsed& parsed,
                                           const handlers::Reply& reply) const {
-    if (!replies_through_api() || reply.empty()) return std::nullopt;
+    if (!options_.reply_through_api || reply.empty()) return std::nullopt;
     return Push{parsed.reply_target, send_message(parsed, reply)};
 }
 

@@ -28,7 +28,9 @@ public:
                                            const handlers::Reply& reply) const override;
     [[nodiscard]] std::optional<Push> push_to(std::string_view destination,
                                               const handlers::Reply& reply) const override;
-    [[nodiscard]] bool replies_through_api() const override { return options_.reply_through_api; }
+    [[nodiscard]] bool replies_through_api(const Parsed& /*parsed*/) const override {
+        return options_.reply_through_api;
+    }
 
     /// The reply as Telegram HTML (escaped, title bold, usage as code), within 4096 characters.
     static std::string to_html(const handlers::Reply& reply);
