@@ -1,6 +1,5 @@
 #include "bot/outbound/discord_client.hpp"
 
-#include <charconv>
 #include <cmath>
 #include <stdexcept>
 
@@ -19,11 +18,9 @@ bool is_snowflake(std::string_view id) {
 
 }  // namespace
 
-DiscordClient::DiscordClient(DiscordClientOptions options) : token_(std::move(options.bot_token)) {
-    auto base = parse_url(options.api_base_url);
-    if (!base) throw std::invalid_argument("discord.api_base_url: " + base.error().message);
-    base_ = std::move(*base);
-}
+DiscordClient::DiscordClient(DiscordClientOptions options)
+    : token_(std::move(options.bot_token)),
+      base_(api_base_url(options.api_base_url, "discord.api_base_url")) {}
 
 boost::system::result<ClientRequest, std::string> DiscordClient::request(
     const storage::OutboxMessage& message) const {
@@ -42,12 +39,8 @@ boost::system::result<ClientRequest, std::string> DiscordClient::request(
 }
 
 Delivery DiscordClient::interpret(const HttpResult& result) const {
+    if (!result) return no_answer(platform(), result.error());
     Delivery delivery;
-    if (!result) {
-        delivery.error = "discord: " + std::string{to_string(result.error().kind)} + ": " +
-                         result.error().message;
-        return delivery;
-    }
     const auto& response = *result;
     const auto status = response.result_int();
     if (status >= 200 && status < 300) {
@@ -63,14 +56,12 @@ Delivery DiscordClient::interpret(const HttpResult& result) const {
                      (description.empty() ? "" : ": " + description.substr(0, 200));
     if (status == 429) {
         // retry_after is in seconds, with a fraction; the header is whole seconds.
-        double seconds = 0;
         if (body.is_object() && body.contains("retry_after") && body["retry_after"].is_number()) {
-            seconds = body["retry_after"].get<double>();
+            delivery.retry_after = std::chrono::seconds{
+                static_cast<long>(std::ceil(body["retry_after"].get<double>()))};
         } else {
-            const auto header = response[http::field::retry_after];
-            std::from_chars(header.data(), header.data() + header.size(), seconds);
+            delivery.retry_after = retry_after_header(response);
         }
-        delivery.retry_after = std::chrono::seconds{static_cast<long>(std::ceil(seconds))};
         return delivery;
     }
     // 400 (a message Discord will not take), 403 (no access to the channel), 404 (no such

@@ -1,8 +1,23 @@
 #include "bot/outbound/platform_client.hpp"
 
 #include <charconv>
+#include <stdexcept>
+#include <string>
 
 namespace inmaek::bot::outbound {
+
+Url api_base_url(std::string_view url, std::string_view key) {
+    auto base = parse_url(url);
+    if (!base) throw std::invalid_argument(std::string{key} + ": " + base.error().message);
+    return std::move(*base);
+}
+
+Delivery no_answer(std::string_view platform, const HttpError& error) {
+    Delivery delivery;
+    delivery.error =
+        std::string{platform} + ": " + std::string{to_string(error.kind)} + ": " + error.message;
+    return delivery;
+}
 
 std::optional<std::chrono::seconds> retry_after_header(const ClientResponse& response) {
     const auto value = response[http::field::retry_after];

@@ -51,6 +51,14 @@ public:
     [[nodiscard]] virtual RateLimits limits() const = 0;
 };
 
+/// A platform's configured API base URL; throws std::invalid_argument naming `key`
+/// ("telegram.api_base_url") when it is not an http(s) URL we accept.
+Url api_base_url(std::string_view url, std::string_view key);
+
+/// The delivery of a request that got no answer: retried later, its error naming the platform
+/// and the cause ("telegram: connect: …"), never a token.
+Delivery no_answer(std::string_view platform, const HttpError& error);
+
 /// The seconds of a Retry-After header (the delta-seconds form); nullopt when absent or a date.
 std::optional<std::chrono::seconds> retry_after_header(const ClientResponse& response);
 

@@ -31,9 +31,8 @@ constexpr std::array<std::string_view, 16> kRefusedErrors = {"channel_not_found"
 }  // namespace
 
 SlackClient::SlackClient(SlackClientOptions options) : token_(std::move(options.bot_token)) {
-    auto base = parse_url(options.api_base_url);
-    if (!base) throw std::invalid_argument("slack.api_base_url: " + base.error().message);
-    auto endpoint = base->join("/api/chat.postMessage");
+    auto endpoint =
+        api_base_url(options.api_base_url, "slack.api_base_url").join("/api/chat.postMessage");
     if (!endpoint) throw std::invalid_argument("slack.api_base_url: " + endpoint.error().message);
     endpoint_ = std::move(*endpoint);
 }
@@ -55,12 +54,8 @@ boost::system::result<ClientRequest, std::string> SlackClient::request(
 }
 
 Delivery SlackClient::interpret(const HttpResult& result) const {
+    if (!result) return no_answer(platform(), result.error());
     Delivery delivery;
-    if (!result) {
-        delivery.error =
-            "slack: " + std::string{to_string(result.error().kind)} + ": " + result.error().message;
-        return delivery;
-    }
     const auto& response = *result;
     const auto status = response.result_int();
     if (status == 429) {

@@ -21,13 +21,8 @@ bool is_method_name(std::string_view name) {
 }  // namespace
 
 TelegramClient::TelegramClient(TelegramClientOptions options)
-    : token_(std::move(options.bot_token)) {
-    auto base = parse_url(options.api_base_url);
-    if (!base) {
-        throw std::invalid_argument("telegram.api_base_url: " + base.error().message);
-    }
-    base_ = std::move(*base);
-}
+    : token_(std::move(options.bot_token)),
+      base_(api_base_url(options.api_base_url, "telegram.api_base_url")) {}
 
 boost::system::result<ClientRequest, std::string> TelegramClient::request(
     const storage::OutboxMessage& message) const {
@@ -49,12 +44,8 @@ boost::system::result<ClientRequest, std::string> TelegramClient::request(
 }
 
 Delivery TelegramClient::interpret(const HttpResult& result) const {
+    if (!result) return no_answer(platform(), result.error());
     Delivery delivery;
-    if (!result) {
-        delivery.error = "telegram: " + std::string{to_string(result.error().kind)} + ": " +
-                         result.error().message;
-        return delivery;
-    }
     const auto& response = *result;
     const auto status = response.result_int();
     const auto body = nlohmann::json::parse(response.body(), nullptr, false);
