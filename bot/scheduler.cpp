@@ -114,13 +114,15 @@ const platforms::Adapter* Scheduler::pusher(std::string_view platform) const {
 }
 
 int Scheduler::run_once(sys_seconds now) {
-    return run_summaries(now) + run_reminders(now);
-}
-
-int Scheduler::run_summaries(sys_seconds now) {
     const auto [subscriptions, workspaces] = database_.transact([](storage::UnitOfWork& work) {
         return std::pair{work.schedules().subscriptions(std::nullopt), work.workspaces().list()};
     });
+    return run_summaries(now, subscriptions, workspaces) + run_reminders(now, workspaces);
+}
+
+int Scheduler::run_summaries(sys_seconds now,
+                             const std::vector<storage::SummarySubscription>& subscriptions,
+                             const std::vector<storage::Workspace>& workspaces) {
     int queued = 0;
     for (const auto& subscription : subscriptions) {
         const auto workspace =
@@ -198,10 +200,8 @@ int Scheduler::run_summaries(sys_seconds now) {
     return queued;
 }
 
-int Scheduler::run_reminders(sys_seconds now) {
+int Scheduler::run_reminders(sys_seconds now, const std::vector<storage::Workspace>& workspaces) {
     constexpr int kBatch = 50;
-    const auto workspaces =
-        database_.transact([](storage::UnitOfWork& work) { return work.workspaces().list(); });
     int queued = 0;
     for (const auto& workspace : workspaces) {
         const auto* zone = zone_named(workspace.time_zone);

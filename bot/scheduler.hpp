@@ -63,8 +63,11 @@ public:
     [[nodiscard]] std::chrono::sys_seconds now() const;
 
 private:
-    int run_summaries(std::chrono::sys_seconds now);
-    int run_reminders(std::chrono::sys_seconds now);
+    int run_summaries(std::chrono::sys_seconds now,
+                      const std::vector<storage::SummarySubscription>& subscriptions,
+                      const std::vector<storage::Workspace>& workspaces);
+    int run_reminders(std::chrono::sys_seconds now,
+                      const std::vector<storage::Workspace>& workspaces);
     /// The adapter of `platform` when its pushes can be delivered, else nullptr.
     [[nodiscard]] const platforms::Adapter* pusher(std::string_view platform) const;
 
