@@ -80,6 +80,10 @@ bool OutboxSender::wait_until(SteadyClock::time_point deadline) {
 
 void OutboxSender::loop() {
     bool database_down = false;
+    // An idle sender looks less and less often (up to 10 poll intervals): each look is a write
+    // transaction, and on SQLite it takes the pool's one session from the webhooks. A notify()
+    // or a round that found work brings it back to the poll interval.
+    int idle_rounds = 0;
     while (!stopping()) {
         std::size_t claimed = 0;
         try {
@@ -92,8 +96,11 @@ void OutboxSender::loop() {
             database_down = true;
         }
         if (claimed >= static_cast<std::size_t>(options_.batch)) continue;  // more may be due
+        idle_rounds = claimed > 0 ? 0 : std::min(idle_rounds + 1, 4);
+        const auto wait =
+            std::min(options_.poll_interval * (1 << idle_rounds), options_.poll_interval * 10);
         std::unique_lock lock{mutex_};
-        wake_.wait_for(lock, options_.poll_interval, [this] { return notified_ || stopping(); });
+        if (wake_.wait_for(lock, wait, [this] { return notified_ || stopping(); })) idle_rounds = 0;
         notified_ = false;
     }
 }

@@ -19,9 +19,11 @@
 namespace inmaek::bot::outbound {
 
 struct OutboxSenderOptions {
-    std::string sender_id = "inmaek";               ///< claimed_by: which replica holds a row
-    int batch = 32;                                 ///< rows claimed at once
-    std::chrono::milliseconds poll_interval{1000};  ///< rows of other replicas, retries due
+    std::string sender_id = "inmaek";  ///< claimed_by: which replica holds a row
+    int batch = 32;                    ///< rows claimed at once
+    /// How often rows of other replicas and retries coming due are looked for; an idle sender
+    /// looks less often, down to one look every 10 intervals.
+    std::chrono::milliseconds poll_interval{1000};
     std::chrono::seconds lease{60};           ///< a claim's life; another replica resends after it
     int max_attempts = 8;                     ///< then the row is dead-lettered with its last error
     std::chrono::seconds backoff_initial{2};  ///< doubles per attempt, with jitter
