@@ -327,8 +327,8 @@ Parsed KakaoAdapter::parse_skill(const Request& request) const {
     message.chat_id = group ? std::string{kGroupPrefix} + group_key : user_id;
     // Kakao calls the skill only for what is said to the bot, so every request is for us.
     message.direct = true;
-    auto bot_user_key = string_member(properties, "botUserKey");
-    message.sender.id = bot_user_key.empty() ? user_id : std::move(bot_user_key);
+    message.sender.id = string_member(properties, "botUserKey");
+    if (message.sender.id.empty()) message.sender.id = user_id;
     // Kakao sends no names (only the profile plugin would); the channel key is the
     // shortest stable handle there is.
     message.sender.handle = string_member(properties, "plusfriendUserKey");

@@ -56,7 +56,8 @@ KakaoAdapter adapter(const std::int64_t* now = nullptr) {
 }
 
 /// A POST of `body` to `target` (by default the skill URL with the right secret).
-Request skill(std::string body, std::string target = std::string{"/hooks/kakao/"} + kSecret) {
+Request skill(std::string body,
+              const std::string& target = std::string{"/hooks/kakao/"} + kSecret) {
     Request request{http::verb::post, target, 11};
     request.set(http::field::content_type, "application/json;charset=UTF-8");
     request.body() = std::move(body);
