@@ -13,6 +13,7 @@
 #include <string_view>
 #include <system_error>
 #include <type_traits>
+#include <utility>
 #include <variant>
 
 #include <date/tz.h>
@@ -66,6 +67,10 @@ std::vector<Field> fields_of(Config& c) {
         {"slack", "bot_user_id", &c.slack.bot_user_id},
         {"slack", "slash_command", &c.slack.slash_command},
         {"slack", "api_base_url", &c.slack.api_base_url},
+        {"kakao", "enabled", &c.kakao.enabled},
+        {"kakao", "event_name", &c.kakao.event_name},
+        {"kakao", "api_base_url", &c.kakao.api_base_url},
+        {"kakao", "bot_api_base_url", &c.kakao.bot_api_base_url},
         {"generic", "enabled", &c.generic.enabled},
         {"discord", "enabled", &c.discord.enabled},
         {"discord", "public_key", &c.discord.public_key},
@@ -87,9 +92,9 @@ std::vector<Field> fields_of(Config& c) {
     };
 }
 
-constexpr std::array<std::string_view, 10> kSections = {
-    "server", "database", "workspace", "telegram",  "discord",
-    "slack",  "generic",  "outbox",    "scheduler", "log"};
+constexpr std::array<std::string_view, 11> kSections = {
+    "server", "database", "workspace", "telegram",  "discord", "slack",
+    "kakao",  "generic",  "outbox",    "scheduler", "log"};
 
 std::string env_name(std::string_view section, std::string_view key) {
     std::string name = fmt::format("INMAEK_{}_{}", section, key);
@@ -276,7 +281,7 @@ void apply_toml(Config& config, const std::filesystem::path& file,
         if (std::find(kSections.begin(), kSections.end(), section) == kSections.end()) {
             throw ConfigError(fmt::format(
                 "{}: unknown section (known: server, database, "
-                "workspace, telegram, discord, slack, generic, outbox, scheduler, log){}",
+                "workspace, telegram, discord, slack, kakao, generic, outbox, scheduler, log){}",
                 section, origin(file, section_node)));
         }
         const auto* table = section_node.as_table();
@@ -399,6 +404,41 @@ void check_http_url(std::string_view name, const std::string& url) {
     if (!url.starts_with("https://") && !url.starts_with("http://")) {
         throw ConfigError(fmt::format("{}: expected an http(s) URL, got '{}'", name, url));
     }
+}
+
+void validate_kakao(const Config::Kakao& kakao) {
+    // The secret is a URL path segment that Kakao's admin center shows to whoever manages the
+    // bot: long enough not to be guessed, and nothing that needs escaping.
+    if (kakao.enabled && kakao.skill_secret.empty()) {
+        throw ConfigError(
+            "kakao.skill_secret: KakaoTalk is enabled and Kakao signs nothing, so the skill URL "
+            "/hooks/kakao/<secret> must carry one (INMAEK_KAKAO_SKILL_SECRET or "
+            "INMAEK_KAKAO_SKILL_SECRET_FILE; e.g. openssl rand -hex 24)");
+    }
+    if (!kakao.skill_secret.empty() &&
+        (kakao.skill_secret.size() < 16 || kakao.skill_secret.size() > 256 ||
+         !std::all_of(kakao.skill_secret.begin(), kakao.skill_secret.end(), is_token_char))) {
+        throw ConfigError(
+            "kakao.skill_secret: expected 16 to 256 characters of A-Z a-z 0-9 _ - (it is a URL "
+            "path segment)");
+    }
+    for (const auto& [key, value] : {std::pair{"kakao.rest_api_key", &kakao.rest_api_key},
+                                     std::pair{"kakao.bot_token", &kakao.bot_token}}) {
+        if (value->size() > 256 || has_space_or_control(*value)) {
+            throw ConfigError(fmt::format(
+                "{}: expected the key as Kakao Developers shows it (up to 256 characters, no "
+                "spaces)",
+                key));
+        }
+    }
+    if (kakao.event_name.empty() || kakao.event_name.size() > 64 ||
+        !std::all_of(kakao.event_name.begin(), kakao.event_name.end(), is_token_char)) {
+        throw ConfigError(fmt::format(
+            "kakao.event_name: expected an Open Builder event name (A-Z a-z 0-9 _ -), got '{}'",
+            kakao.event_name));
+    }
+    check_http_url("kakao.api_base_url", kakao.api_base_url);
+    check_http_url("kakao.bot_api_base_url", kakao.bot_api_base_url);
 }
 
 void validate_slack(const Config::Slack& slack) {
@@ -540,6 +580,7 @@ void validate(Config& config) {
     check_http_url("telegram.api_base_url", telegram.api_base_url);
 
     validate_slack(config.slack);
+    validate_kakao(config.kakao);
 
     const auto& discord = config.discord;
     const auto is_hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
@@ -659,6 +700,9 @@ Config load_config(const std::optional<std::filesystem::path>& file, const EnvLo
         {"discord", "bot_token", &config.discord.bot_token},
         {"slack", "signing_secret", &config.slack.signing_secret},
         {"slack", "bot_token", &config.slack.bot_token},
+        {"kakao", "skill_secret", &config.kakao.skill_secret},
+        {"kakao", "rest_api_key", &config.kakao.rest_api_key},
+        {"kakao", "bot_token", &config.kakao.bot_token},
         {"generic", "secret", &config.generic.secret},
     };
     std::vector<SecretSource> secret_sources(secrets.size());
@@ -741,6 +785,8 @@ std::string describe(const Config& config) {
         "           replies {}, bot token {}, api {}\n"
         "discord    {}, public key {}, application {}, bot token {}, api {}\n"
         "slack      {}, signing secret {}, bot token {}, bot user {}, command {}, api {}\n"
+        "kakao      {}, skill secret {}, rest api key {}, bot token {}, event {}, api {}, bot api "
+        "{}\n"
         "generic    {}, secret {}\n"
         "outbox     batch {}, poll {} ms, lease {} s, {} attempts, backoff {}..{} s\n"
         "scheduler  {}, every {} s, late window {} min, reminders at {}{}\n"
@@ -758,10 +804,13 @@ std::string describe(const Config& config) {
         set(config.discord.bot_token), config.discord.api_base_url, on(sl.enabled),
         set(sl.signing_secret), set(sl.bot_token),
         sl.bot_user_id.empty() ? "(from events)" : sl.bot_user_id, sl.slash_command,
-        sl.api_base_url, on(config.generic.enabled), set(config.generic.secret), o.batch,
-        o.poll_interval_ms, o.lease_seconds, o.max_attempts, o.backoff_initial_seconds,
-        o.backoff_max_seconds, on(config.scheduler.enabled), config.scheduler.tick_seconds,
-        config.scheduler.late_window_minutes, config.scheduler.reminder_time,
+        sl.api_base_url, on(config.kakao.enabled), set(config.kakao.skill_secret),
+        set(config.kakao.rest_api_key), set(config.kakao.bot_token), config.kakao.event_name,
+        config.kakao.api_base_url, config.kakao.bot_api_base_url, on(config.generic.enabled),
+        set(config.generic.secret), o.batch, o.poll_interval_ms, o.lease_seconds, o.max_attempts,
+        o.backoff_initial_seconds, o.backoff_max_seconds, on(config.scheduler.enabled),
+        config.scheduler.tick_seconds, config.scheduler.late_window_minutes,
+        config.scheduler.reminder_time,
         config.scheduler.clock_start.empty() ? ""
                                              : ", clock starts at " + config.scheduler.clock_start,
         config.log.level, config.log.format);

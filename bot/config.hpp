@@ -63,6 +63,15 @@ struct Config {
         std::string bot_token;       // secret; channel messages (summaries) and registration
         std::string api_base_url = "https://discord.com";
     } discord;
+    struct Kakao {
+        bool enabled = false;
+        std::string skill_secret;  // secret: last path segment of both Kakao webhook URLs
+        std::string rest_api_key;  // secret: "KakaoAK" key of the Event API (pushes)
+        std::string bot_token;     // secret: Kakao Talk Bot API key; empty: rest_api_key
+        std::string event_name = "inmaek_push";  // the Open Builder event a push triggers
+        std::string api_base_url = "https://bot-api.kakao.com";
+        std::string bot_api_base_url = "https://kapi.kakao.com";
+    } kakao;
     struct Outbox {
         std::size_t batch = 32;
         int poll_interval_ms = 1000;
@@ -101,7 +110,8 @@ std::optional<std::string> process_env(std::string_view name);
 /// Loads an optional TOML file, then applies environment overrides INMAEK_<SECTION>_<KEY>
 /// (e.g. INMAEK_SERVER_LISTEN, INMAEK_DATABASE_URL, INMAEK_TELEGRAM_SECRET_TOKEN); empty
 /// variables count as unset. Secrets (telegram.secret_token, telegram.bot_token,
-/// discord.bot_token, slack.signing_secret, slack.bot_token, generic.secret,
+/// discord.bot_token, slack.signing_secret, slack.bot_token, kakao.skill_secret,
+/// kakao.rest_api_key, kakao.bot_token, generic.secret,
 /// and a database.url
 /// carrying a password) may also be given as `<key>_file` = path to a file whose trimmed content
 /// is the value, and are refused when written inline in the TOML file. Validates everything;

@@ -346,7 +346,7 @@ private:
 
         Request request = parser.release();
         RequestSummary summary{std::string(request.method_string()),
-                               std::string(path_of(request.target())), request.body().size()};
+                               loggable_path(path_of(request.target())), request.body().size()};
         const unsigned version = request.version();
         const bool client_keeps_alive = request.keep_alive();
 
@@ -392,7 +392,7 @@ private:
         const auto& request = parser.get();
         if (!request.target().empty()) {
             summary.method = std::string(request.method_string());
-            summary.path = std::string(path_of(request.target()));
+            summary.path = loggable_path(path_of(request.target()));
             summary.bytes_in = request.body().size();
             const std::string_view declared = request[http::field::content_length];
             std::from_chars(declared.data(), declared.data() + declared.size(), summary.bytes_in);
@@ -497,6 +497,9 @@ private:
     }
 
     const HttpServerOptions& options() const { return state_->options; }
+    std::string loggable_path(std::string_view path) const {
+        return options().log_path ? options().log_path(path) : std::string(path);
+    }
 
     beast::tcp_stream stream_;
     beast::flat_buffer buffer_;

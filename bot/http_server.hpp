@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/http/message.hpp>
@@ -39,6 +40,9 @@ struct HttpServerOptions {
     std::chrono::milliseconds read_timeout{10000};
     std::chrono::milliseconds idle_timeout{60000};
     std::chrono::milliseconds shutdown_grace{10000};
+    /// How a request path appears in the log line (a path may carry a secret: Kakao's skill
+    /// URL); unset: as it is.
+    std::function<std::string(std::string_view path)> log_path;
 };
 
 /// HTTP/1.1 server on C++20 coroutines: a listener that only accepts, one session per

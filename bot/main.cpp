@@ -19,11 +19,13 @@
 #include "bot/http_server.hpp"
 #include "bot/logging.hpp"
 #include "bot/outbound/discord_client.hpp"
+#include "bot/outbound/kakao_client.hpp"
 #include "bot/outbound/outbox_sender.hpp"
 #include "bot/outbound/slack_client.hpp"
 #include "bot/outbound/telegram_client.hpp"
 #include "bot/platforms/discord_adapter.hpp"
 #include "bot/platforms/generic_adapter.hpp"
+#include "bot/platforms/kakao_adapter.hpp"
 #include "bot/platforms/slack_adapter.hpp"
 #include "bot/platforms/slack_users.hpp"
 #include "bot/platforms/telegram_adapter.hpp"
@@ -116,6 +118,14 @@ std::unique_ptr<bot::outbound::OutboxSender> make_sender(const bot::Config& conf
         clients.push_back(std::make_unique<bot::outbound::SlackClient>(
             bot::outbound::SlackClientOptions{config.slack.bot_token, config.slack.api_base_url}));
     }
+    if (config.kakao.enabled) {
+        // Always present: skill callbacks need no key, and a push whose key is missing is
+        // dead-lettered with an error naming it rather than left queued forever.
+        clients.push_back(
+            std::make_unique<bot::outbound::KakaoClient>(bot::outbound::KakaoClientOptions{
+                config.kakao.rest_api_key, config.kakao.bot_token, config.kakao.api_base_url,
+                config.kakao.bot_api_base_url}));
+    }
     const auto& o = config.outbox;
     bot::outbound::OutboxSenderOptions options;
     options.sender_id = replica_id();
@@ -152,6 +162,22 @@ std::unique_ptr<bot::Scheduler> make_scheduler(const bot::Config& config,
     }
     return std::make_unique<bot::Scheduler>(database, std::move(adapters), std::move(deliverable),
                                             handlers::summarize, options, std::move(queued));
+}
+
+/// The Kakao adapter: utterances whose first word is a command of the router become commands;
+/// callbacks may also go to the configured API bases' origins (tests stand in for Kakao there).
+std::unique_ptr<bot::platforms::Adapter> make_kakao_adapter(
+    const bot::Config& config, const handlers::Conversation& conversation) {
+    bot::platforms::KakaoOptions kakao;
+    kakao.skill_secret = config.kakao.skill_secret;
+    kakao.event_name = config.kakao.event_name;
+    for (const auto& base : {config.kakao.api_base_url, config.kakao.bot_api_base_url}) {
+        if (const auto url = bot::parse_url(base)) kakao.callback_origins.push_back(url->origin());
+    }
+    kakao.is_command = [&router = conversation.router()](std::string_view word) {
+        return router.find(word) != nullptr;
+    };
+    return std::make_unique<bot::platforms::KakaoAdapter>(std::move(kakao));
 }
 
 int serve(const Overrides& overrides) {
@@ -199,6 +225,7 @@ int serve(const Overrides& overrides) {
         };
         adapters.push_back(std::make_unique<bot::platforms::SlackAdapter>(std::move(slack)));
     }
+    if (config.kakao.enabled) adapters.push_back(make_kakao_adapter(config, conversation));
     if (config.generic.enabled) {
         adapters.push_back(std::make_unique<bot::platforms::GenericAdapter>(
             bot::platforms::GenericOptions{config.generic.secret, std::chrono::seconds{300}, {}}));
@@ -223,6 +250,7 @@ int serve(const Overrides& overrides) {
     options.read_timeout = std::chrono::milliseconds{config.server.read_timeout_ms};
     options.idle_timeout = std::chrono::milliseconds{config.server.idle_timeout_ms};
     options.shutdown_grace = std::chrono::milliseconds{config.server.shutdown_grace_ms};
+    options.log_path = [&service](std::string_view path) { return service.loggable_path(path); };
     bot::HttpServer server{
         options, [&service](bot::Request&& request, std::shared_ptr<bot::RequestInfo> info,
                             std::function<void(bot::Response &&)> done) {

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <random>
 
 namespace inmaek::bot {
@@ -33,16 +34,53 @@ std::string_view path_of(std::string_view target) {
     return target.substr(0, target.find('?'));
 }
 
-/// True when `rest` (the path after /hooks/) is the adapter's: its name, or name/<sub path>.
-bool serves(const platforms::Adapter& adapter, std::string_view rest) {
+bool is_placeholder(std::string_view segment) {
+    return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+/// True when `path` matches `pattern` segment by segment, a "{name}" segment matching any one
+/// non-empty segment.
+bool matches(std::string_view pattern, std::string_view path) {
+    while (true) {
+        const auto pattern_end = pattern.find('/');
+        const auto path_end = path.find('/');
+        const auto expected = pattern.substr(0, pattern_end);
+        const auto actual = path.substr(0, path_end);
+        if (is_placeholder(expected) ? actual.empty() : actual != expected) return false;
+        if (pattern_end == std::string_view::npos || path_end == std::string_view::npos) {
+            return pattern_end == path_end;
+        }
+        pattern.remove_prefix(pattern_end + 1);
+        path.remove_prefix(path_end + 1);
+    }
+}
+
+/// The adapter's sub path that `rest` (the path after /hooks/) is served on: "" for the
+/// adapter's bare name, nullopt when the adapter does not serve it.
+std::optional<std::string_view> served_sub_path(const platforms::Adapter& adapter,
+                                                std::string_view rest) {
     const auto name = adapter.name();
     const auto subs = adapter.sub_paths();
-    if (subs.empty()) return rest == name;
+    if (subs.empty()) return rest == name ? std::optional<std::string_view>{""} : std::nullopt;
     if (!rest.starts_with(name) || rest.size() <= name.size() || rest[name.size()] != '/') {
-        return false;
+        return std::nullopt;
     }
     const auto sub = rest.substr(name.size() + 1);
-    return std::find(subs.begin(), subs.end(), sub) != subs.end();
+    for (const auto candidate : subs) {
+        if (matches(candidate, sub)) return candidate;
+    }
+    return std::nullopt;
+}
+
+bool serves(const platforms::Adapter& adapter, std::string_view rest) {
+    return served_sub_path(adapter, rest).has_value();
+}
+
+bool has_placeholder(const platforms::Adapter& adapter) {
+    const auto subs = adapter.sub_paths();
+    return std::any_of(subs.begin(), subs.end(), [](std::string_view sub) {
+        return sub.find('{') != std::string_view::npos;
+    });
 }
 
 /// One place that maps a failed job to a status: the database → 503 (the platform retries),
@@ -84,6 +122,20 @@ std::vector<std::string> WebhookService::hook_paths() const {
         for (const auto sub : subs) paths.push_back(base + "/" + std::string{sub});
     }
     return paths;
+}
+
+std::string WebhookService::loggable_path(std::string_view path) const {
+    constexpr std::string_view kHooks = "/hooks/";
+    if (!path.starts_with(kHooks)) return std::string{path};
+    const auto rest = path.substr(kHooks.size());
+    for (const auto& adapter : adapters_) {
+        if (!has_placeholder(*adapter)) continue;
+        const auto base = std::string{kHooks} + std::string{adapter->name()};
+        if (const auto sub = served_sub_path(*adapter, rest)) return base + "/" + std::string{*sub};
+        // Under a path that carries a secret, whatever was sent may be a near miss of it.
+        if (rest.starts_with(std::string{adapter->name()} + "/")) return base + "/…";
+    }
+    return std::string{path};
 }
 
 void WebhookService::handle(Request&& request, std::shared_ptr<RequestInfo> info,
@@ -185,7 +237,10 @@ void WebhookService::handle_hook(const platforms::Adapter& adapter, Request&& re
         if (error) return done(failure_response(std::move(error), *info, version, keep_alive));
         info->command = state->outcome.command;
         if (state->pushed && pushed_) pushed_();
-        if (state->outcome.ignored || adapter.replies_through_api(state->parsed)) {
+        const bool inline_replay =
+            state->outcome.replayed && adapter.answers_replays_inline(state->parsed);
+        if (state->outcome.ignored ||
+            (adapter.replies_through_api(state->parsed) && !inline_replay)) {
             return done(adapter.acknowledge(state->parsed, version, keep_alive));
         }
         done(adapter.render(state->parsed, state->outcome.reply, version, keep_alive));

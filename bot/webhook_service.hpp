@@ -2,6 +2,8 @@
 
 #include <functional>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "bot/executor.hpp"
@@ -27,6 +29,10 @@ public:
 
     /// The paths webhooks are served on, for the startup message.
     [[nodiscard]] std::vector<std::string> hook_paths() const;
+
+    /// A request path fit for the log: a webhook path whose segment is a secret (Kakao's skill
+    /// URL) shows the placeholder instead ("/hooks/kakao/{skill_secret}").
+    [[nodiscard]] std::string loggable_path(std::string_view path) const;
 
 private:
     void handle_hook(const platforms::Adapter& adapter, Request&& request,

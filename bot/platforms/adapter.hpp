@@ -46,6 +46,8 @@ public:
     [[nodiscard]] virtual std::string_view name() const = 0;
     /// The paths under /hooks/<name>/ this adapter serves ("events", "commands"): the request's
     /// target tells the adapter which kind it got. Empty (the default): /hooks/<name> itself.
+    /// A segment written "{name}" stands for any one segment (a secret that verify() checks);
+    /// logs show the placeholder instead of what was sent.
     [[nodiscard]] virtual std::vector<std::string_view> sub_paths() const { return {}; }
     /// True when the request proves it comes from the platform (secret, signature).
     [[nodiscard]] virtual bool verify(const Request& request) const = 0;
@@ -69,6 +71,12 @@ public:
     /// platform may do both (Slack: events through chat.postMessage, slash commands in the
     /// response).
     [[nodiscard]] virtual bool replies_through_api(const Parsed& /*parsed*/) const { return false; }
+    /// True when a redelivered request that replies_through_api() is still answered with the
+    /// first reply in its response (render()): Kakao's skill, whose repeated request brings a
+    /// callback of its own that nothing is pushed to. False (the default): acknowledged.
+    [[nodiscard]] virtual bool answers_replays_inline(const Parsed& /*parsed*/) const {
+        return false;
+    }
     /// The answer for an event that needs no reply.
     [[nodiscard]] virtual Response acknowledge(unsigned version, bool keep_alive) const;
     /// The answer for this request when it needs no reply (a handshake may still need a body:
