@@ -19,11 +19,13 @@
 #include "bot/http_server.hpp"
 #include "bot/logging.hpp"
 #include "bot/outbound/discord_client.hpp"
+#include "bot/outbound/line_client.hpp"
 #include "bot/outbound/outbox_sender.hpp"
 #include "bot/outbound/slack_client.hpp"
 #include "bot/outbound/telegram_client.hpp"
 #include "bot/platforms/discord_adapter.hpp"
 #include "bot/platforms/generic_adapter.hpp"
+#include "bot/platforms/line_adapter.hpp"
 #include "bot/platforms/slack_adapter.hpp"
 #include "bot/platforms/slack_users.hpp"
 #include "bot/platforms/telegram_adapter.hpp"
@@ -115,6 +117,11 @@ std::unique_ptr<bot::outbound::OutboxSender> make_sender(const bot::Config& conf
         clients.push_back(std::make_unique<bot::outbound::SlackClient>(
             bot::outbound::SlackClientOptions{config.slack.bot_token, config.slack.api_base_url}));
     }
+    if (config.line.enabled) {
+        clients.push_back(
+            std::make_unique<bot::outbound::LineClient>(bot::outbound::LineClientOptions{
+                config.line.channel_access_token, config.line.api_base_url}));
+    }
     const auto& o = config.outbox;
     bot::outbound::OutboxSenderOptions options;
     options.sender_id = replica_id();
@@ -193,6 +200,10 @@ int serve(const Overrides& overrides) {
             return users->display_name(user);
         };
         adapters.push_back(std::make_unique<bot::platforms::SlackAdapter>(std::move(slack)));
+    }
+    if (config.line.enabled) {
+        adapters.push_back(std::make_unique<bot::platforms::LineAdapter>(
+            bot::platforms::LineOptions{config.line.channel_secret}));
     }
     if (config.generic.enabled) {
         adapters.push_back(std::make_unique<bot::platforms::GenericAdapter>(
