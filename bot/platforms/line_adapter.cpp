@@ -26,7 +26,7 @@ constexpr std::size_t kAltTextLimit = 400;
 constexpr std::size_t kQuickReplyLimit = 13;
 constexpr std::size_t kLabelLimit = 20;
 constexpr std::size_t kDataLimit = 300;
-constexpr std::size_t kBubbleBytesLimit = 30 * 1000;
+constexpr std::size_t kBubbleBytesLimit = 30000;
 // Our own: a card is a title with a few lines; a longer list reads better as text.
 constexpr std::size_t kCardLineLimit = 20;
 constexpr std::size_t kCardTextLimit = 1000;
@@ -60,13 +60,15 @@ std::size_t utf16_prefix_bytes(std::string_view utf8, std::size_t units) {
 
 /// Text shortened (with "…") to at most `limit` UTF-16 code units.
 std::string fit(std::string_view text, std::size_t limit) {
-    if (utf16_length(text) <= limit) return std::string{text};
-    std::size_t max = limit;
-    std::string out = handlers::text::ellipsize(text, max);
-    // Characters beyond U+FFFF count twice: cut the excess again until it fits.
-    for (auto length = utf16_length(out); length > limit && max > 1; length = utf16_length(out)) {
-        max -= std::min(max - 1, length - limit);
+    auto length = utf16_length(text);
+    if (length <= limit) return std::string{text};
+    std::string out{text};
+    // A code point is one or two units: cutting half the excess in code points never cuts more
+    // than needed, and the excess at least halves each pass.
+    for (auto max = handlers::text::length(text); length > limit && max > 1;) {
+        max -= std::min(max - 1, (length - limit + 1) / 2);
         out = handlers::text::ellipsize(text, max);
+        length = utf16_length(out);
     }
     return out;
 }

@@ -108,7 +108,7 @@ TEST(LineAdapter, RejectsASignatureThatIsNotBase64) {
         << "padding missing";
     EXPECT_FALSE(verifies(kL3Secret, body, "yhHd5P9Md172mWpcH6dcyB3iLtLK6QGJGAQXqyP_FIU="))
         << "URL-safe alphabet";
-    EXPECT_FALSE(verifies(kL3Secret, body, " yhHd5P9Md172mWpcH6dcyB3iLtLK6QGJGAQXqyP/FIU="));
+    EXPECT_FALSE(verifies(kL3Secret, body, "yhHd5P9Md172mWpcH6dcyB3iLtLK6QGJGAQXqyP/FIU=="));
 }
 
 TEST(LineAdapter, RejectsTheHexFormOfTheRightDigest) {
@@ -217,7 +217,8 @@ TEST(LineAdapter, RendersACardAsAFlexBubbleWithPostbackButtons) {
     EXPECT_EQ(alt, reply.plain_text());
     const auto& bubble = flex.at("contents").as_object();
     EXPECT_EQ(bubble.at("type"), "bubble");
-    EXPECT_EQ(bubble.at("header").at("contents").at(0).at("text"), reply.title);
+    EXPECT_EQ(std::string{bubble.at("header").at("contents").at(0).at("text").as_string()},
+              reply.title);
     EXPECT_EQ(bubble.at("body").at("contents").as_array().size(), 2U);
     const auto& buttons = bubble.at("footer").at("contents").as_array();
     ASSERT_EQ(buttons.size(), 2U);
