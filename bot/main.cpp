@@ -108,7 +108,8 @@ std::unique_ptr<bot::outbound::OutboxSender> make_sender(const bot::Config& conf
             std::make_unique<bot::outbound::TelegramClient>(bot::outbound::TelegramClientOptions{
                 config.telegram.bot_token, config.telegram.api_base_url}));
     }
-    if (!config.discord.bot_token.empty()) {
+    if (config.discord.enabled) {
+        // Without a bot token only the replies to deferred slash commands can be sent.
         clients.push_back(
             std::make_unique<bot::outbound::DiscordClient>(bot::outbound::DiscordClientOptions{
                 config.discord.bot_token, config.discord.api_base_url}));
@@ -184,8 +185,12 @@ int serve(const Overrides& overrides) {
                 config.telegram.reply_mode == "api"}));
     }
     if (config.discord.enabled) {
-        adapters.push_back(std::make_unique<bot::platforms::DiscordAdapter>(
-            bot::platforms::DiscordOptions{.public_key = config.discord.public_key}));
+        adapters.push_back(
+            std::make_unique<bot::platforms::DiscordAdapter>(bot::platforms::DiscordOptions{
+                .public_key = config.discord.public_key,
+                .deferred = [&router = conversation.router()](std::string_view text) {
+                    return router.is_slow(text);
+                }}));
     }
     if (config.slack.enabled) {
         bot::platforms::SlackOptions slack;

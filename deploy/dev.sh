@@ -22,6 +22,7 @@ readonly PACKAGES=(
     libgtest-dev libgmock-dev
     clang-format clang-tidy wrk
     python3-yaml docker-compose systemd openssl
+    nodejs
 )
 # The folders whose sources are formatted and linted.
 readonly SOURCE_DIRS=(bot handlers storage tests)
@@ -67,6 +68,18 @@ install_packages() {
 no_main_cluster() {
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql-common
     as_root pg_conftool /etc/postgresql-common/createcluster.conf set create_main_cluster false
+}
+
+# The tests' peers (the messengers' official SDKs, tests/peers) come from npm, pinned by
+# package-lock.json. Debian's nodejs has npm in a package of its own; NodeSource's bundles it.
+install_peers() {
+    if ! command -v npm >/dev/null 2>&1; then
+        step "installing npm"
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get update
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends npm
+    fi
+    step "installing the test peers (npm ci in tests/peers)"
+    npm ci --prefix tests/peers --no-audit --no-fund --loglevel=error
 }
 
 build() {
@@ -148,6 +161,7 @@ main() {
         test)
             local started=$SECONDS
             install_packages
+            install_peers
             build
             run_tests
             deploy/check.sh

@@ -63,6 +63,13 @@ const Command* Router::find(std::string_view name) const {
     return nullptr;
 }
 
+bool Router::is_slow(std::string_view text) const {
+    const auto line = split_command_line(text);
+    if (!line) return false;
+    const auto* command = find(line->name);
+    return command != nullptr && command->slow;
+}
+
 std::unique_ptr<Router> make_router() {
     auto router = std::make_unique<Router>();
     register_meeting_commands(*router);

@@ -20,6 +20,9 @@ struct Command {
     Msg summary;                       ///< one line for /help
     Msg usage;                         ///< the usage line shown with mistakes
     std::function<Reply(Context&, std::string_view args)> run;
+    /// Reads across the whole workspace and may outlast a platform's reply deadline (Discord's
+    /// 3 s): platforms that can answer later do so for this command (Router::is_slow).
+    bool slow = false;
 };
 
 /// A command line split into its parts: "/meet@inmaek_bot 오늘 @카카오".
@@ -50,6 +53,8 @@ public:
     /// A command by English name or alias (case-insensitive).
     [[nodiscard]] const Command* find(std::string_view name) const;
     [[nodiscard]] const std::vector<Command>& commands() const { return commands_; }
+    /// True when `text` is a command line of a slow command ("/summary week").
+    [[nodiscard]] bool is_slow(std::string_view text) const;
 
 private:
     std::vector<Command> commands_;

@@ -294,7 +294,12 @@ Reply summarize(storage::UnitOfWork& db, const storage::Workspace& workspace, La
 }
 
 void register_summary_command(Router& router) {
-    router.add({"summary", {"요약"}, Msg::summary_summary, Msg::usage_summary, summary});
+    router.add({"summary",
+                {"요약"},
+                Msg::summary_summary,
+                Msg::usage_summary,
+                summary,
+                /*slow=*/true});
 }
 
 }  // namespace inmaek::handlers

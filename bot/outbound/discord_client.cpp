@@ -1,9 +1,13 @@
 #include "bot/outbound/discord_client.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
+
+#include "bot/platforms/discord_adapter.hpp"
 
 namespace inmaek::bot::outbound {
 
@@ -16,7 +20,42 @@ bool is_snowflake(std::string_view id) {
            id.find_first_not_of("0123456789") == std::string_view::npos;
 }
 
+/// Interaction tokens are URL-safe base64 with dots; nothing else goes into the URL.
+bool is_interaction_token(std::string_view token) {
+    return !token.empty() && token.size() <= 512 &&
+           std::all_of(token.begin(), token.end(), [](char c) {
+               return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' ||
+                      c == '.';
+           });
+}
+
 }  // namespace
+
+// The reply to a deferred slash command replaces its "thinking…" answer: PATCH
+// /webhooks/{application_id}/{token}/messages/@original, authorised by the token in the URL.
+boost::system::result<ClientRequest, std::string> DiscordClient::edit_original(
+    const storage::OutboxMessage& message) const {
+    const auto payload = nlohmann::json::parse(message.payload, nullptr, false);
+    if (!payload.is_object() || !payload.contains("message") ||
+        !payload.value("application_id", nlohmann::json{}).is_string() ||
+        !payload.value("token", nlohmann::json{}).is_string()) {
+        return std::string{
+            "a deferred interaction reply without application_id, token and message"};
+    }
+    const auto application = payload["application_id"].get<std::string>();
+    const auto token = payload["token"].get<std::string>();
+    if (!is_snowflake(application) || !is_interaction_token(token)) {
+        return std::string{"a deferred interaction reply with a malformed application id or token"};
+    }
+    auto url = base_.join("/api/v10/webhooks/" + application + "/" + token + "/messages/@original");
+    if (!url) return std::string{"the interaction does not fit in a URL"};
+    ClientRequest request;
+    request.method = http::verb::patch;
+    request.url = std::move(*url);
+    request.headers.set(http::field::content_type, "application/json");
+    request.body = payload["message"].dump();
+    return request;
+}
 
 DiscordClient::DiscordClient(DiscordClientOptions options)
     : token_(std::move(options.bot_token)),
@@ -24,6 +63,9 @@ DiscordClient::DiscordClient(DiscordClientOptions options)
 
 boost::system::result<ClientRequest, std::string> DiscordClient::request(
     const storage::OutboxMessage& message) const {
+    if (message.destination.starts_with(platforms::kDiscordInteractionPrefix))
+        return edit_original(message);
+    if (token_.empty()) return std::string{"discord.bot_token is not set: no channel messages"};
     if (!is_snowflake(message.destination)) {
         return "not a Discord channel id: " + message.destination;
     }

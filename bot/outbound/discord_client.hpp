@@ -12,7 +12,10 @@ struct DiscordClientOptions {
 };
 
 /// Discord channel messages: a row's destination is the channel id and its payload the message
-/// object (DiscordAdapter::message_json), POSTed to <base>/api/v10/channels/<id>/messages.
+/// object (DiscordAdapter::message_json), POSTed to <base>/api/v10/channels/<id>/messages. A
+/// destination "interaction:<id>" is the late reply to a deferred slash command instead: its
+/// payload {"application_id","token","message"} becomes PATCH
+/// <base>/api/v10/webhooks/<application_id>/<token>/messages/@original.
 class DiscordClient final : public PlatformClient {
 public:
     /// Throws std::invalid_argument when the base URL is not an http(s) URL.
@@ -25,6 +28,9 @@ public:
     [[nodiscard]] RateLimits limits() const override;
 
 private:
+    [[nodiscard]] boost::system::result<ClientRequest, std::string> edit_original(
+        const storage::OutboxMessage& message) const;
+
     std::string token_;
     Url base_;
 };

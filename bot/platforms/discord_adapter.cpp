@@ -32,6 +32,7 @@ constexpr std::size_t kSignatureBytes = 64;
 // Interaction response types.
 constexpr int kPong = 1;
 constexpr int kChannelMessageWithSource = 4;
+constexpr int kDeferredChannelMessage = 5;
 constexpr int kDeferredUpdateMessage = 6;
 constexpr int kAutocompleteResult = 8;
 constexpr int kEphemeral = 64;
@@ -683,9 +684,32 @@ Response DiscordAdapter::acknowledge(const Parsed& parsed, unsigned version,
             body = json::serialize(json::object{{"type", kAutocompleteResult},
                                                 {"data", {{"choices", json::array{}}}}});
             break;
-        default: body = json::serialize(json::object{{"type", kDeferredUpdateMessage}}); break;
+        default:
+            body = json::serialize(
+                json::object{{"type", replies_through_api(parsed) ? kDeferredChannelMessage
+                                                                  : kDeferredUpdateMessage}});
+            break;
     }
     return json_response(http::status::ok, std::move(body), version, keep_alive);
+}
+
+bool DiscordAdapter::replies_through_api(const Parsed& parsed) const {
+    if (parsed.kind != Parsed::Kind::message || !options_.deferred) return false;
+    return DiscordInteraction::decode(parsed.reply_target).type ==
+               DiscordInteraction::application_command &&
+           options_.deferred(parsed.message.text);
+}
+
+std::optional<Push> DiscordAdapter::push(const Parsed& parsed, const handlers::Reply& reply) const {
+    if (!replies_through_api(parsed)) return std::nullopt;
+    const auto interaction = DiscordInteraction::decode(parsed.reply_target);
+    // Visibility was settled by the type 5 answer; the edit carries no flags.
+    json::object payload{{"application_id", interaction.application_id},
+                         {"token", interaction.token},
+                         {"message", message_object(reply, false)}};
+    // The token stays out of the destination, which logs and `inmaek outbox list` show.
+    return Push{std::string{kDiscordInteractionPrefix} + parsed.message.event_key,
+                json::serialize(payload)};
 }
 
 // --- registration -----------------------------------------------------------------------------

@@ -25,7 +25,14 @@ struct DiscordOptions {
     std::optional<std::chrono::seconds> max_timestamp_age = std::chrono::seconds{300};
     std::function<std::chrono::sys_seconds()> clock;  ///< defaults to the system clock
     bool ephemeral_errors = true;  ///< error replies only visible to whoever asked (flags 64)
+    /// True for a command line whose answer may outlast Discord's 3 s (handlers::Router::is_slow):
+    /// such a slash command is answered {"type":5} ("thinking…") at once and its reply edits
+    /// that answer later, from the outbox. Unset: every command is answered in the response.
+    std::function<bool(std::string_view text)> deferred;
 };
+
+/// The outbox destination of a deferred slash command's reply: "interaction:<interaction id>".
+inline constexpr std::string_view kDiscordInteractionPrefix = "interaction:";
 
 /// What the renderer needs to know about an interaction, carried in Parsed::reply_target as
 /// "type/application_id/token" (the token lets a later follow-up edit the answer; never log it).
@@ -83,9 +90,16 @@ public:
     /// is PING, so this answers {"type":1}. Prefer the overload below.
     [[nodiscard]] Response acknowledge(unsigned version, bool keep_alive) const override;
     /// The answer to an interaction that gets no reply, by its type: PING {"type":1},
-    /// autocomplete {"type":8,"data":{"choices":[]}}, everything else {"type":6}.
+    /// autocomplete {"type":8,"data":{"choices":[]}}, a deferred slash command {"type":5},
+    /// everything else {"type":6}.
     [[nodiscard]] Response acknowledge(const Parsed& parsed, unsigned version,
                                        bool keep_alive) const override;
+    /// True for a slash command of a slow command (DiscordOptions::deferred).
+    [[nodiscard]] bool replies_through_api(const Parsed& parsed) const override;
+    /// The reply to a deferred slash command: an edit of the original response, destination
+    /// "interaction:<id>", payload {"application_id","token","message"} (DiscordClient).
+    [[nodiscard]] std::optional<Push> push(const Parsed& parsed,
+                                           const handlers::Reply& reply) const override;
     /// A channel message: destination "guild/channel" (the chat key) or "channel".
     [[nodiscard]] std::optional<Push> push_to(std::string_view destination,
                                               const handlers::Reply& reply) const override;

@@ -9,6 +9,7 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "tests/e2e/harness.hpp"
 #include "tests/e2e/server_process.hpp"
@@ -18,6 +19,8 @@
 
 namespace inmaek::e2e {
 namespace {
+
+using namespace std::chrono_literals;
 
 constexpr std::string_view kDiscordHook = "/hooks/discord";
 constexpr auto kSeed = "3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c";
@@ -46,11 +49,11 @@ protected:
         server_.reset();
     }
 
-    bool start() {
-        server_ = launch_server(database_.url(),
-                                {{"INMAEK_DISCORD_ENABLED", "true"},
-                                 {"INMAEK_DISCORD_PUBLIC_KEY", signer_.public_key_hex()}},
-                                dir_.path());
+    bool start(Environment more = {}) {
+        Environment env{{"INMAEK_DISCORD_ENABLED", "true"},
+                        {"INMAEK_DISCORD_PUBLIC_KEY", signer_.public_key_hex()}};
+        env.merge(more);
+        server_ = launch_server(database_.url(), std::move(env), dir_.path());
         return wait_listening(*server_);
     }
 
@@ -109,6 +112,41 @@ TEST_P(DiscordInteractions, PingSlashCommandAndForgery) {
     EXPECT_EQ(forged.status, 401U) << forged.body;
     EXPECT_EQ(rows("meetings"), 1);
     EXPECT_EQ(rows("companies"), 2);
+}
+
+// /summary reads the whole workspace and may outlast Discord's 3 s: it is answered {"type":5}
+// at once, and the summary replaces that "thinking…" answer through the interaction's webhook,
+// sent once from the outbox (no bot token needed: the interaction token authorises it).
+TEST_P(DiscordInteractions, ASlowCommandIsDeferredAndItsAnswerEditedIn) {
+    test::ApiRecorder discord{[](const test::RecordedRequest&) {
+        return test::CannedResponse{200, R"({"id":"1190000000000000001"})", {}};
+    }};
+    ASSERT_TRUE(start({{"INMAEK_DISCORD_API_BASE_URL", discord.base_url()},
+                       {"INMAEK_OUTBOX_POLL_INTERVAL_MS", "100"}}));
+    const auto meet = send(
+        interaction("1180000000000000031", "meet",
+                    {{{"name", "date"}, {"type", 3}, {"value", "2025-02-04 11:00"}},
+                     {{"name", "companies"}, {"type", 3}, {"value", "카카오, OpenAI"}},
+                     {{"name", "notes"}, {"type", 3}, {"value", "카카오톡 × ChatGPT 연동 논의"}}}));
+    ASSERT_EQ(meet.status, 200U) << meet.body;
+    EXPECT_EQ(nlohmann::json::parse(meet.body)["type"], 4) << "a quick command is answered";
+
+    const auto summary =
+        send(interaction("1180000000000000032", "summary",
+                         {{{"name", "day"}, {"type", 3}, {"value", "2025-02-04"}}}));
+    ASSERT_EQ(summary.status, 200U) << summary.body;
+    EXPECT_EQ(nlohmann::json::parse(summary.body), nlohmann::json({{"type", 5}}));
+    ASSERT_TRUE(discord.wait_for(1, 10s)) << "the deferred answer was never edited in";
+    std::this_thread::sleep_for(500ms);  // a second edit would have come by now
+    const auto requests = discord.requests();
+    ASSERT_EQ(requests.size(), 1U);
+    EXPECT_EQ(requests[0].method, "PATCH");
+    EXPECT_EQ(requests[0].target,
+              "/api/v10/webhooks/1170000000000000002/aW50ZXJhY3Rpb24/messages/@original");
+    EXPECT_EQ(requests[0].headers.count("authorization"), 0U);
+    EXPECT_NE(requests[0].body.find("카카오"), std::string::npos) << requests[0].body;
+    EXPECT_EQ(server_->log().find("aW50ZXJhY3Rpb24"), std::string::npos)
+        << "the interaction token reached the log";
 }
 
 TEST_P(DiscordInteractions, RegisterCommandsPutsTheRoutersCommands) {

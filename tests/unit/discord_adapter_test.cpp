@@ -707,4 +707,62 @@ TEST(DiscordAdapter, KnowsDiscordsCommandNameRules) {
     }
 }
 
+// --- deferred answers ---------------------------------------------------------------------------
+
+/// Options whose deferred predicate is the real router's: /summary is slow, /meet is not.
+DiscordOptions deferring_options() {
+    static const auto kRouter = inmaek::handlers::make_router();
+    auto out = options();
+    out.deferred = [](std::string_view text) { return kRouter->is_slow(text); };
+    return out;
+}
+
+TEST(DiscordAdapter, DefersASlowCommandAndEditsTheOriginalAnswerLater) {
+    const DiscordAdapter adapter{deferring_options()};
+    const auto parsed =
+        adapter.parse(discord_request(fixture("summary_command.json"), std::nullopt, std::nullopt));
+    ASSERT_EQ(parsed.kind, Parsed::Kind::message) << parsed.error;
+    ASSERT_TRUE(adapter.replies_through_api(parsed));
+    EXPECT_EQ(json::parse(adapter.acknowledge(parsed, 11, true).body()), json({{"type", 5}}));
+
+    Reply reply;
+    reply.title = "오늘: 회의 1건";
+    const auto push = adapter.push(parsed, reply);
+    ASSERT_TRUE(push.has_value());
+    // The interaction token is a credential: it stays out of the destination, which is logged.
+    EXPECT_EQ(push->destination, "interaction:1180000000000000001");
+    EXPECT_EQ(push->destination.find("aW50ZXJh"), std::string::npos);
+    const auto payload = json::parse(push->payload);
+    EXPECT_EQ(payload["application_id"], "1170000000000000002");
+    EXPECT_EQ(payload["token"], "aW50ZXJhY3Rpb246MTE4MDAwMDAwMDAwMDAwMDAwMQ");
+    EXPECT_EQ(payload["message"]["content"], "오늘: 회의 1건");
+    EXPECT_FALSE(payload["message"].contains("flags"));
+}
+
+TEST(DiscordAdapter, AnswersQuickCommandsAndButtonsInTheResponse) {
+    const DiscordAdapter adapter{deferring_options()};
+    const auto meet = adapter.parse(
+        discord_request(R"({"id":"1180000000000000002","application_id":"2","type":2,"token":"t",)"
+                        R"("channel_id":"3","user":{"id":"4","username":"u"},)"
+                        R"("data":{"name":"meet","type":1,"options":[]}})",
+                        std::nullopt, std::nullopt));
+    ASSERT_EQ(meet.kind, Parsed::Kind::message) << meet.error;
+    EXPECT_FALSE(adapter.replies_through_api(meet));
+    Reply reply;
+    reply.title = "x";
+    EXPECT_FALSE(adapter.push(meet, reply).has_value());
+    // A button that runs /summary is a component: Discord allows only an update for it.
+    const auto press = adapter.parse(
+        discord_request(R"({"id":"1180000000000000003","application_id":"2","type":3,"token":"t",)"
+                        R"("channel_id":"3","user":{"id":"4","username":"u"},)"
+                        R"("message":{"id":"5"},"data":{"custom_id":"/summary today"}})",
+                        std::nullopt, std::nullopt));
+    ASSERT_EQ(press.kind, Parsed::Kind::message) << press.error;
+    EXPECT_FALSE(adapter.replies_through_api(press));
+    // Without the predicate nothing is deferred.
+    const DiscordAdapter plain{options()};
+    EXPECT_FALSE(plain.replies_through_api(
+        plain.parse(discord_request(fixture("summary_command.json"), std::nullopt, std::nullopt))));
+}
+
 }  // namespace
