@@ -71,6 +71,8 @@ std::vector<Field> fields_of(Config& c) {
         {"kakao", "event_name", &c.kakao.event_name},
         {"kakao", "api_base_url", &c.kakao.api_base_url},
         {"kakao", "bot_api_base_url", &c.kakao.bot_api_base_url},
+        {"line", "enabled", &c.line.enabled},
+        {"line", "api_base_url", &c.line.api_base_url},
         {"generic", "enabled", &c.generic.enabled},
         {"discord", "enabled", &c.discord.enabled},
         {"discord", "public_key", &c.discord.public_key},
@@ -92,9 +94,9 @@ std::vector<Field> fields_of(Config& c) {
     };
 }
 
-constexpr std::array<std::string_view, 11> kSections = {
-    "server", "database", "workspace", "telegram",  "discord", "slack",
-    "kakao",  "generic",  "outbox",    "scheduler", "log"};
+constexpr std::array<std::string_view, 12> kSections = {
+    "server", "database", "workspace", "telegram", "discord",   "slack",
+    "kakao",  "line",     "generic",   "outbox",   "scheduler", "log"};
 
 std::string env_name(std::string_view section, std::string_view key) {
     std::string name = fmt::format("INMAEK_{}_{}", section, key);
@@ -281,7 +283,8 @@ void apply_toml(Config& config, const std::filesystem::path& file,
         if (std::find(kSections.begin(), kSections.end(), section) == kSections.end()) {
             throw ConfigError(fmt::format(
                 "{}: unknown section (known: server, database, "
-                "workspace, telegram, discord, slack, kakao, generic, outbox, scheduler, log){}",
+                "workspace, telegram, discord, slack, kakao, line, generic, outbox, scheduler, "
+                "log){}",
                 section, origin(file, section_node)));
         }
         const auto* table = section_node.as_table();
@@ -481,6 +484,36 @@ void validate_slack(const Config::Slack& slack) {
     check_http_url("slack.api_base_url", slack.api_base_url);
 }
 
+void validate_line(const Config::Line& line) {
+    if (line.enabled && line.channel_secret.empty()) {
+        throw ConfigError(
+            "line.channel_secret: LINE is enabled and every webhook must be verified with the "
+            "channel secret (INMAEK_LINE_CHANNEL_SECRET or INMAEK_LINE_CHANNEL_SECRET_FILE)");
+    }
+    if (line.enabled && line.channel_access_token.empty()) {
+        throw ConfigError(
+            "line.channel_access_token: LINE is enabled and answers through the reply and push "
+            "APIs, which need the channel access token (INMAEK_LINE_CHANNEL_ACCESS_TOKEN or "
+            "INMAEK_LINE_CHANNEL_ACCESS_TOKEN_FILE)");
+    }
+    if (line.channel_secret.size() > 256 || has_space_or_control(line.channel_secret)) {
+        throw ConfigError(
+            "line.channel_secret: expected up to 256 characters without spaces or control "
+            "characters");
+    }
+    // Long-lived tokens are base64 (A-Z a-z 0-9 + / =); v2.1 tokens are JWTs (also . - _).
+    if (line.channel_access_token.size() > 2048 ||
+        !std::all_of(line.channel_access_token.begin(), line.channel_access_token.end(),
+                     [](char c) {
+                         return is_token_char(c) || c == '+' || c == '/' || c == '=' || c == '.';
+                     })) {
+        throw ConfigError(
+            "line.channel_access_token: expected the channel access token (A-Z a-z 0-9 + / = . _ "
+            "-, up to 2048 characters)");
+    }
+    check_http_url("line.api_base_url", line.api_base_url);
+}
+
 void validate(Config& config) {
     const auto& server = config.server;
     parse_listen(server.listen);
@@ -581,6 +614,7 @@ void validate(Config& config) {
 
     validate_slack(config.slack);
     validate_kakao(config.kakao);
+    validate_line(config.line);
 
     const auto& discord = config.discord;
     const auto is_hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
@@ -703,6 +737,8 @@ Config load_config(const std::optional<std::filesystem::path>& file, const EnvLo
         {"kakao", "skill_secret", &config.kakao.skill_secret},
         {"kakao", "rest_api_key", &config.kakao.rest_api_key},
         {"kakao", "bot_token", &config.kakao.bot_token},
+        {"line", "channel_secret", &config.line.channel_secret},
+        {"line", "channel_access_token", &config.line.channel_access_token},
         {"generic", "secret", &config.generic.secret},
     };
     std::vector<SecretSource> secret_sources(secrets.size());
@@ -787,6 +823,7 @@ std::string describe(const Config& config) {
         "slack      {}, signing secret {}, bot token {}, bot user {}, command {}, api {}\n"
         "kakao      {}, skill secret {}, rest api key {}, bot token {}, event {}, api {}, bot api "
         "{}\n"
+        "line       {}, channel secret {}, access token {}, api {}\n"
         "generic    {}, secret {}\n"
         "outbox     batch {}, poll {} ms, lease {} s, {} attempts, backoff {}..{} s\n"
         "scheduler  {}, every {} s, late window {} min, reminders at {}{}\n"
@@ -806,7 +843,9 @@ std::string describe(const Config& config) {
         sl.bot_user_id.empty() ? "(from events)" : sl.bot_user_id, sl.slash_command,
         sl.api_base_url, on(config.kakao.enabled), set(config.kakao.skill_secret),
         set(config.kakao.rest_api_key), set(config.kakao.bot_token), config.kakao.event_name,
-        config.kakao.api_base_url, config.kakao.bot_api_base_url, on(config.generic.enabled),
+        config.kakao.api_base_url, config.kakao.bot_api_base_url, on(config.line.enabled),
+        set(config.line.channel_secret), set(config.line.channel_access_token),
+        config.line.api_base_url, on(config.generic.enabled),
         set(config.generic.secret), o.batch, o.poll_interval_ms, o.lease_seconds, o.max_attempts,
         o.backoff_initial_seconds, o.backoff_max_seconds, on(config.scheduler.enabled),
         config.scheduler.tick_seconds, config.scheduler.late_window_minutes,

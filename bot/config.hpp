@@ -52,6 +52,12 @@ struct Config {
         std::string slash_command = "/inmaek";
         std::string api_base_url = "https://slack.com";
     } slack;
+    struct Line {
+        bool enabled = false;
+        std::string channel_secret;        // secret: verifies every webhook (x-line-signature)
+        std::string channel_access_token;  // secret: reply and push API calls from the outbox
+        std::string api_base_url = "https://api.line.me";
+    } line;
     struct Generic {
         bool enabled = true;
         std::string secret;
@@ -111,7 +117,8 @@ std::optional<std::string> process_env(std::string_view name);
 /// (e.g. INMAEK_SERVER_LISTEN, INMAEK_DATABASE_URL, INMAEK_TELEGRAM_SECRET_TOKEN); empty
 /// variables count as unset. Secrets (telegram.secret_token, telegram.bot_token,
 /// discord.bot_token, slack.signing_secret, slack.bot_token, kakao.skill_secret,
-/// kakao.rest_api_key, kakao.bot_token, generic.secret,
+/// kakao.rest_api_key, kakao.bot_token, line.channel_secret, line.channel_access_token,
+/// generic.secret,
 /// and a database.url
 /// carrying a password) may also be given as `<key>_file` = path to a file whose trimmed content
 /// is the value, and are refused when written inline in the TOML file. Validates everything;

@@ -20,12 +20,14 @@
 #include "bot/logging.hpp"
 #include "bot/outbound/discord_client.hpp"
 #include "bot/outbound/kakao_client.hpp"
+#include "bot/outbound/line_client.hpp"
 #include "bot/outbound/outbox_sender.hpp"
 #include "bot/outbound/slack_client.hpp"
 #include "bot/outbound/telegram_client.hpp"
 #include "bot/platforms/discord_adapter.hpp"
 #include "bot/platforms/generic_adapter.hpp"
 #include "bot/platforms/kakao_adapter.hpp"
+#include "bot/platforms/line_adapter.hpp"
 #include "bot/platforms/slack_adapter.hpp"
 #include "bot/platforms/slack_users.hpp"
 #include "bot/platforms/telegram_adapter.hpp"
@@ -125,6 +127,11 @@ std::unique_ptr<bot::outbound::OutboxSender> make_sender(const bot::Config& conf
             std::make_unique<bot::outbound::KakaoClient>(bot::outbound::KakaoClientOptions{
                 config.kakao.rest_api_key, config.kakao.bot_token, config.kakao.api_base_url,
                 config.kakao.bot_api_base_url}));
+    }
+    if (config.line.enabled) {
+        clients.push_back(
+            std::make_unique<bot::outbound::LineClient>(bot::outbound::LineClientOptions{
+                config.line.channel_access_token, config.line.api_base_url}));
     }
     const auto& o = config.outbox;
     bot::outbound::OutboxSenderOptions options;
@@ -226,6 +233,10 @@ int serve(const Overrides& overrides) {
         adapters.push_back(std::make_unique<bot::platforms::SlackAdapter>(std::move(slack)));
     }
     if (config.kakao.enabled) adapters.push_back(make_kakao_adapter(config, conversation));
+    if (config.line.enabled) {
+        adapters.push_back(std::make_unique<bot::platforms::LineAdapter>(
+            bot::platforms::LineOptions{config.line.channel_secret}));
+    }
     if (config.generic.enabled) {
         adapters.push_back(std::make_unique<bot::platforms::GenericAdapter>(
             bot::platforms::GenericOptions{config.generic.secret, std::chrono::seconds{300}, {}}));

@@ -186,6 +186,27 @@ void WebhookService::handle_ready(const Request& request, std::function<void(Res
     }
 }
 
+bool WebhookService::converse(storage::UnitOfWork& work, const platforms::Adapter& adapter,
+                              const platforms::Parsed& parsed, handlers::Outcome& outcome) const {
+    const auto& message = parsed.message;
+    outcome = conversation_.handle(work, message);
+    if (outcome.replayed || outcome.ignored) return false;
+    auto push = adapter.push(parsed, outcome.reply);
+    if (!push) return false;
+    // Queued with the change; the key makes a second queueing of this reply impossible.
+    storage::OutboxMessage row;
+    row.workspace_id = outcome.workspace_id;
+    row.platform = adapter.name();
+    row.destination = std::move(push->destination);
+    row.kind = "reply";
+    row.dedupe_key = "reply:" + std::string{adapter.name()} + ":" +
+                     (message.event_key.empty() ? unique_key() : message.event_key);
+    row.payload = std::move(push->payload);
+    row.created_at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    row.next_attempt_at = row.created_at;
+    return work.outbox().enqueue(row);
+}
+
 void WebhookService::handle_hook(const platforms::Adapter& adapter, Request&& request,
                                  std::shared_ptr<RequestInfo> info,
                                  std::function<void(Response&&)> done) {
@@ -212,25 +233,13 @@ void WebhookService::handle_hook(const platforms::Adapter& adapter, Request&& re
         case platforms::Parsed::Kind::message: break;
     }
     auto job = [this, &adapter, state](storage::UnitOfWork& work) {
-        const auto& message = state->parsed.message;
-        auto& outcome = state->outcome;
-        outcome = conversation_.handle(work, message);
-        state->pushed = false;  // a replayed batch runs the job again
-        if (outcome.replayed || outcome.ignored) return;
-        auto push = adapter.push(state->parsed, outcome.reply);
-        if (!push) return;
-        // Queued with the change; the key makes a second queueing of this reply impossible.
-        storage::OutboxMessage row;
-        row.workspace_id = outcome.workspace_id;
-        row.platform = adapter.name();
-        row.destination = std::move(push->destination);
-        row.kind = "reply";
-        row.dedupe_key = "reply:" + std::string{adapter.name()} + ":" +
-                         (message.event_key.empty() ? unique_key() : message.event_key);
-        row.payload = std::move(push->payload);
-        row.created_at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-        row.next_attempt_at = row.created_at;
-        state->pushed = work.outbox().enqueue(row);
+        // Assigned, not or-ed: a replayed batch runs the job again.
+        state->pushed = converse(work, adapter, state->parsed, state->outcome);
+        // The rest of a batch (LINE): one transaction, so a failure redelivers all of it.
+        for (const auto& more : state->parsed.more) {
+            handlers::Outcome outcome;
+            if (converse(work, adapter, more, outcome)) state->pushed = true;
+        }
     };
     auto completion = [this, &adapter, state, info, done, version,
                        keep_alive](std::exception_ptr error) {

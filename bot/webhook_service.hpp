@@ -37,6 +37,10 @@ public:
 private:
     void handle_hook(const platforms::Adapter& adapter, Request&& request,
                      std::shared_ptr<RequestInfo> info, std::function<void(Response&&)> done);
+    /// Hands one parsed message to the chat language and queues its reply when it goes through
+    /// the platform's API; true when a row was queued.
+    bool converse(storage::UnitOfWork& work, const platforms::Adapter& adapter,
+                  const platforms::Parsed& parsed, handlers::Outcome& outcome) const;
     void handle_ready(const Request& request, std::function<void(Response&&)> done);
 
     storage::Database& database_;

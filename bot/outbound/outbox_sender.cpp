@@ -161,7 +161,7 @@ std::size_t OutboxSender::run_once() {
             ++in_flight;
         }
         http_.async_send(std::move(*attempt->request), [&, attempt](const HttpResult& result) {
-            auto delivery = attempt->client->interpret(result);
+            auto delivery = attempt->client->interpret(attempt->message, result);
             const std::lock_guard lock{answers_mutex};
             attempt->delivery = std::move(delivery);
             --in_flight;

@@ -6,6 +6,11 @@
 
 namespace inmaek::bot::outbound {
 
+Delivery PlatformClient::interpret(const storage::OutboxMessage& /*message*/,
+                                   const HttpResult& result) const {
+    return interpret(result);
+}
+
 Url api_base_url(std::string_view url, std::string_view key) {
     auto base = parse_url(url);
     if (!base) throw std::invalid_argument(std::string{key} + ": " + base.error().message);

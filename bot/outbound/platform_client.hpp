@@ -48,6 +48,10 @@ public:
         const storage::OutboxMessage& message) const = 0;
     /// What the platform's answer means for the message.
     [[nodiscard]] virtual Delivery interpret(const HttpResult& result) const = 0;
+    /// The same, for a client whose request depends on the row's history (LINE: a reply, then a
+    /// push once the reply token is refused). The default: interpret(result).
+    [[nodiscard]] virtual Delivery interpret(const storage::OutboxMessage& message,
+                                             const HttpResult& result) const;
     [[nodiscard]] virtual RateLimits limits() const = 0;
 };
 

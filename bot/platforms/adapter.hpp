@@ -28,6 +28,9 @@ struct Parsed {
     std::string error;
     /// Platform details the renderer needs (Telegram: chat id and message id), kept opaque.
     std::string reply_target;
+    /// Further messages of the same request, handled after this one in the same transaction and
+    /// each replied to through push() (LINE delivers events in batches). Empty elsewhere.
+    std::vector<Parsed> more;
 };
 
 /// A reply to deliver through the platform's API (an outbox row) instead of the webhook

@@ -33,6 +33,16 @@ std::string to_hex(std::string_view bytes) {
     return out;
 }
 
+std::string to_base64(std::string_view bytes) {
+    // Four characters per three bytes, and EVP_EncodeBlock's terminating NUL.
+    std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+    const int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                       reinterpret_cast<const unsigned char*>(bytes.data()),
+                                       static_cast<int>(bytes.size()));
+    out.resize(static_cast<std::size_t>(length));
+    return out;
+}
+
 bool secure_equals(std::string_view a, std::string_view b) {
     // The length of a secret is not the secret; its bytes are compared in constant time.
     if (a.size() != b.size()) return false;

@@ -12,6 +12,9 @@ std::string hmac_sha256(std::string_view key, std::string_view data);
 /// Lower-case hex of bytes.
 std::string to_hex(std::string_view bytes);
 
+/// Standard base64 of bytes, padded (LINE's signature form).
+std::string to_base64(std::string_view bytes);
+
 /// "<version>=" + hex(HMAC-SHA256(secret, "<version>:" + timestamp + ":" + body)): the scheme of
 /// Slack ("v0") and of our generic webhook ("v1").
 std::string timestamped_signature(std::string_view secret, std::string_view version,
