@@ -160,7 +160,7 @@ Patch<storage::Money> money_field(const json& body, const char* name) {
                value.size() == 2 && value["amount"].is_number_integer() &&
                value["amount"].get<std::int64_t>() >= 0 && value["currency"].is_string()) {
         const auto currency = value["currency"].get<std::string>();
-        const bool iso =
+        const bool iso_code =
             currency.size() == 3 && std::all_of(currency.begin(), currency.end(),
                                                 [](char c) { return c >= 'A' && c <= 'Z'; });
         if (iso_code) {
