@@ -77,8 +77,8 @@ ApiKey SqlApiKeyRepository::create(const ApiKey& key) {
 }
 
 std::optional<ApiKey> SqlApiKeyRepository::find_by_prefix(std::string_view prefix) {
-    static const std::string sql = std::string{kKeyColumns} + kByPrefix;
-    auto& statement = find_by_prefix_.get(session_, sql.c_str(), [&](soci::statement& st) {
+    static const std::string kSql = std::string{kKeyColumns} + kByPrefix;
+    auto& statement = find_by_prefix_.get(session_, kSql.c_str(), [&](soci::statement& st) {
         st.exchange(soci::use(prefix_));
         bind_columns(st);
     });

@@ -24,12 +24,12 @@ constexpr int kDefaultLimit = 50;
 constexpr int kMaxLimit = 200;
 constexpr std::string_view kCursorVersion = "v1:";
 
-[[noreturn]] void refuse(http::status status, std::string detail) {
-    throw ApiError(status, std::move(detail));
+[[noreturn]] void refuse(http::status status, const std::string& detail) {
+    throw ApiError(status, detail);
 }
 
-[[noreturn]] void invalid(std::string detail) {
-    refuse(http::status::unprocessable_entity, std::move(detail));
+[[noreturn]] void invalid(const std::string& detail) {
+    refuse(http::status::unprocessable_entity, detail);
 }
 
 std::string iso(storage::Timestamp at) {

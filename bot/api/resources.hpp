@@ -20,7 +20,7 @@ namespace inmaek::bot::api {
 /// A request refused: answered as application/problem+json; the transaction is rolled back.
 class ApiError : public std::runtime_error {
 public:
-    ApiError(boost::beast::http::status status, std::string detail)
+    ApiError(boost::beast::http::status status, const std::string& detail)
         : std::runtime_error(detail), status_(status) {}
     [[nodiscard]] boost::beast::http::status status() const { return status_; }
 
@@ -37,6 +37,7 @@ struct Call {
 };
 
 /// What an operation answers: 200 with a body, 201 with the created record, 204 without one.
+// NOLINTNEXTLINE(bugprone-exception-escape): json's noexcept moves only assert its invariants
 struct Answer {
     boost::beast::http::status status = boost::beast::http::status::ok;
     nlohmann::json body;
