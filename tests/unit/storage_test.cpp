@@ -158,7 +158,10 @@ TEST_P(StorageMigrations, ApplyOnceAndAreIdempotent) {
     EXPECT_EQ(db.schema_version(), 0);
     EXPECT_GE(Database::latest_schema_version(), 1);
 
-    EXPECT_EQ(db.migrate(), Database::latest_schema_version());
+    // Migration numbers may have gaps (numbers are handed out per feature), so the count of
+    // applied migrations is the rows recorded, and the version the latest number.
+    EXPECT_EQ(db.migrate(),
+              std::stoi(query_text(fresh_.url(), "SELECT count(*) FROM schema_migrations")));
     EXPECT_EQ(db.schema_version(), Database::latest_schema_version());
     EXPECT_EQ(db.migrate(), 0);
 
@@ -205,12 +208,11 @@ TEST_P(StorageMigrations, ReplicasMigratingTogetherApplyEachMigrationOnce) {
     };
     auto applied_by_first = std::async(std::launch::async, migrate, std::ref(first));
     auto applied_by_second = std::async(std::launch::async, migrate, std::ref(second));
-    EXPECT_EQ(applied_by_first.get() + applied_by_second.get(), Database::latest_schema_version());
+    EXPECT_EQ(std::to_string(applied_by_first.get() + applied_by_second.get()),
+              query_text(fresh_.url(), "SELECT count(*) FROM schema_migrations"));
 
     EXPECT_EQ(first.schema_version(), Database::latest_schema_version());
     EXPECT_EQ(second.schema_version(), Database::latest_schema_version());
-    EXPECT_EQ(query_text(fresh_.url(), "SELECT count(*) FROM schema_migrations"),
-              std::to_string(Database::latest_schema_version()));
     // The schema works: both can write through it.
     for (Database* db : {&first, &second}) {
         EXPECT_GT(db->transact([](UnitOfWork& work) {
@@ -225,7 +227,8 @@ TEST(StorageDatabase, SqliteFileInNewFoldersIsCreatedWithThem) {
     const auto file = dir.path() / "nested" / "dirs" / "inmaek.db";
     Database db(options_for(file));
     EXPECT_TRUE(std::filesystem::exists(file.parent_path()));
-    EXPECT_EQ(db.migrate(), Database::latest_schema_version());
+    EXPECT_GT(db.migrate(), 0);
+    EXPECT_EQ(db.schema_version(), Database::latest_schema_version());
     EXPECT_TRUE(std::filesystem::exists(file));
 }
 
