@@ -160,8 +160,9 @@ TEST_P(StorageMigrations, ApplyOnceAndAreIdempotent) {
 
     // Migration numbers may have gaps (numbers are handed out per feature), so the count of
     // applied migrations is the rows recorded, and the version the latest number.
-    EXPECT_EQ(db.migrate(),
-              std::stoi(query_text(fresh_.url(), "SELECT count(*) FROM schema_migrations")));
+    const int applied = db.migrate();
+    EXPECT_EQ(std::to_string(applied),
+              query_text(fresh_.url(), "SELECT count(*) FROM schema_migrations"));
     EXPECT_EQ(db.schema_version(), Database::latest_schema_version());
     EXPECT_EQ(db.migrate(), 0);
 
@@ -208,7 +209,8 @@ TEST_P(StorageMigrations, ReplicasMigratingTogetherApplyEachMigrationOnce) {
     };
     auto applied_by_first = std::async(std::launch::async, migrate, std::ref(first));
     auto applied_by_second = std::async(std::launch::async, migrate, std::ref(second));
-    EXPECT_EQ(std::to_string(applied_by_first.get() + applied_by_second.get()),
+    const int applied = applied_by_first.get() + applied_by_second.get();
+    EXPECT_EQ(std::to_string(applied),
               query_text(fresh_.url(), "SELECT count(*) FROM schema_migrations"));
 
     EXPECT_EQ(first.schema_version(), Database::latest_schema_version());
