@@ -343,6 +343,7 @@ TEST_P(RestApi, AKeyOfOneWorkspaceCanNeitherReadNorChangeAnother) {
                                                        {"/leads", lead},
                                                        {"/follow-ups", follow_up}};
     std::vector<std::string> before;
+    before.reserve(rows.size());
     for (const auto& [collection, id] : rows) {
         before.push_back(snapshot(collection + "/" + std::to_string(id)));
     }
