@@ -103,7 +103,8 @@ std::string_view path_of(std::string_view target) {
 Response problem_response(http::status status, unsigned version, std::string_view detail) {
     Response response{status, version};
     response.set(http::field::content_type, "application/problem+json");
-    const nlohmann::json body{{"status", static_cast<unsigned>(status)},
+    const nlohmann::json body{{"type", "about:blank"},
+                              {"status", static_cast<unsigned>(status)},
                               {"title", std::string(http::obsolete_reason(status))},
                               {"detail", detail}};
     response.body() = body.dump();

@@ -12,6 +12,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "bot/api/api_key.hpp"
+#include "bot/api/api_service.hpp"
 #include "bot/config.hpp"
 #include "bot/console.hpp"
 #include "bot/demo.hpp"
@@ -262,9 +264,16 @@ int serve(const Overrides& overrides) {
     options.idle_timeout = std::chrono::milliseconds{config.server.idle_timeout_ms};
     options.shutdown_grace = std::chrono::milliseconds{config.server.shutdown_grace_ms};
     options.log_path = [&service](std::string_view path) { return service.loggable_path(path); };
+    bot::api::ApiService api{executor};
+    // The one dispatch by path: /api/v1 to the REST API, everything else (/hooks, health) to
+    // the webhook service.
     bot::HttpServer server{
-        options, [&service](bot::Request&& request, std::shared_ptr<bot::RequestInfo> info,
-                            std::function<void(bot::Response &&)> done) {
+        options, [&service, &api](bot::Request&& request, std::shared_ptr<bot::RequestInfo> info,
+                                  std::function<void(bot::Response &&)> done) {
+            const std::string_view target = request.target();
+            if (bot::api::ApiService::serves(target.substr(0, target.find('?')))) {
+                return api.handle(std::move(request), std::move(info), std::move(done));
+            }
             service.handle(std::move(request), std::move(info), std::move(done));
         }};
     server.start();
@@ -276,9 +285,9 @@ int serve(const Overrides& overrides) {
     std::string hooks;
     for (const auto& path : service.hook_paths()) hooks += "\n  " + base + path;
     spdlog::info(
-        "webhooks:{}\n  health: {}/healthz  ready: {}/readyz\n  try it without a "
-        "messenger: inmaek chat   (or: inmaek demo)",
-        hooks, base, base);
+        "webhooks:{}\n  REST API: {}{} (keys: inmaek api-key create)\n  health: {}/healthz  "
+        "ready: {}/readyz\n  try it without a messenger: inmaek chat   (or: inmaek demo)",
+        hooks, base, bot::api::ApiService::kBasePath, base, base);
     server.run();
     executor.stop();
     scheduler->stop();
@@ -445,6 +454,116 @@ int subscriptions_set(const Overrides& overrides, const std::string& platform,
         std::cout << "subscription #" << stored.id << ": " << stored.kind << " at "
                   << handlers::format_local_time(stored.local_time) << " to " << platform
                   << " chat " << chat << "\n";
+        return 0;
+    });
+}
+
+/// The workspace an API key is for: by id or name, or the only one when none is named.
+std::optional<storage::Workspace> key_workspace(storage::UnitOfWork& work,
+                                                const std::string& wanted) {
+    const auto workspaces = work.workspaces().list();
+    const auto listing = [&] {
+        std::string names;
+        for (const auto& w : workspaces) {
+            names += "\n  " + std::to_string(w.id) + "\t" + w.name;
+        }
+        return names;
+    };
+    if (wanted.empty()) {
+        if (workspaces.size() == 1) return workspaces.front();
+        std::cerr << (workspaces.empty()
+                          ? std::string{"the database holds no workspace yet (one is made when a "
+                                        "chat first talks to the bot, or by inmaek workspace link)"}
+                          : "the database holds " + std::to_string(workspaces.size()) +
+                                " workspaces: name one with --workspace <id|name>:" + listing())
+                  << "\n";
+        return std::nullopt;
+    }
+    for (const auto& w : workspaces) {
+        if (w.name == wanted || std::to_string(w.id) == wanted) return w;
+    }
+    std::cerr << "--workspace: no workspace '" << wanted << "'; there are:" << listing() << "\n";
+    return std::nullopt;
+}
+
+int api_key_create(const Overrides& overrides, const std::string& workspace_name,
+                   const std::string& role_text, const std::string& label) {
+    const auto config = load(overrides);
+    auto database = open_database(config);
+    const auto role = storage::role_from_string(role_text);
+    if (!role) {
+        std::cerr << "--role: member, manager or admin\n";
+        return 2;
+    }
+    const auto generated = bot::api::generate_key();
+    return database->transact([&](storage::UnitOfWork& work) {
+        const auto workspace = key_workspace(work, workspace_name);
+        if (!workspace) return 2;
+        storage::ApiKey key;
+        key.workspace_id = workspace->id;
+        key.prefix = generated.prefix;
+        key.secret_hash = generated.hash;
+        key.role = *role;
+        key.label = label;
+        key.created_at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+        const auto stored = work.api_keys().create(key);
+        std::cout << "API key #" << stored.id << " (" << stored.prefix << ") for workspace #"
+                  << workspace->id << " \"" << workspace->name << "\", role "
+                  << storage::to_string(stored.role) << ":\n"
+                  << generated.key
+                  << "\nIt is shown this once and stored only as a hash: keep it now.\n";
+        return 0;
+    });
+}
+
+std::string format_time_or(const std::optional<storage::Timestamp>& at, std::string_view none) {
+    return at ? date::format("%F %R", *at) : std::string{none};
+}
+
+int api_key_list(const Overrides& overrides) {
+    const auto config = load(overrides);
+    auto database = open_database(config);
+    const auto [keys, workspaces] = database->transact([](storage::UnitOfWork& work) {
+        return std::pair{work.api_keys().list(), work.workspaces().list()};
+    });
+    if (keys.empty()) {
+        std::cout << "no API keys (inmaek api-key create --role member)\n";
+        return 0;
+    }
+    std::cout << fmt::format("{:>4}  {:<12}  {:<20} {:<8} {:<20} {:<16} {:<16} {}\n", "id",
+                             "prefix", "workspace", "role", "label", "created (UTC)", "last used",
+                             "revoked");
+    for (const auto& key : keys) {
+        const auto workspace =
+            std::find_if(workspaces.begin(), workspaces.end(),
+                         [&](const auto& w) { return w.id == key.workspace_id; });
+        std::cout << fmt::format(
+            "{:>4}  {:<12}  {:<20} {:<8} {:<20} {:<16} {:<16} {}\n", key.id, key.prefix,
+            workspace == workspaces.end() ? std::to_string(key.workspace_id) : workspace->name,
+            storage::to_string(key.role), key.label, format_time_or(key.created_at, ""),
+            format_time_or(key.last_used_at, "never"), format_time_or(key.revoked_at, "-"));
+    }
+    return 0;
+}
+
+int api_key_revoke(const Overrides& overrides, const std::string& which) {
+    const auto config = load(overrides);
+    auto database = open_database(config);
+    return database->transact([&](storage::UnitOfWork& work) {
+        auto key = work.api_keys().find_by_prefix(which);
+        if (!key && !which.empty() && which.find_first_not_of("0123456789") == std::string::npos) {
+            key = work.api_keys().get(std::stoll(which));
+        }
+        if (!key) {
+            std::cerr << "no API key '" << which << "' (see inmaek api-key list)\n";
+            return 1;
+        }
+        const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+        if (!work.api_keys().revoke(key->id, now)) {
+            std::cerr << "API key #" << key->id << " (" << key->prefix << ") was revoked before\n";
+            return 1;
+        }
+        std::cout << "revoked API key #" << key->id << " (" << key->prefix << ")\n";
         return 0;
     });
 }
@@ -752,6 +871,27 @@ int main(int argc, char** argv) try {
     subscriptions_set_cmd->add_option("--time", sub_time, "local HH:MM")->capture_default_str();
     subscriptions_set_cmd->add_option("--zone", sub_zone, "IANA zone (default: the workspace's)");
 
+    auto* api_key_cmd = app.add_subcommand("api-key", "create, list and revoke REST API keys");
+    api_key_cmd->require_subcommand(1);
+    std::string key_workspace_name;
+    std::string key_role;
+    std::string key_label;
+    std::string key_which;
+    auto* api_key_create_cmd = api_key_cmd->add_subcommand(
+        "create", "make a key for /api/v1 and print it once (only its hash is stored)");
+    api_key_create_cmd->add_option("--workspace", key_workspace_name,
+                                   "workspace id or name (may be left out when there is one)");
+    api_key_create_cmd
+        ->add_option("--role", key_role, "member reads, manager writes, admin deletes")
+        ->required()
+        ->check(CLI::IsMember({"member", "manager", "admin"}));
+    api_key_create_cmd->add_option("--label", key_label, "what the key is for");
+    auto* api_key_list_cmd =
+        api_key_cmd->add_subcommand("list", "every key (never the key itself)");
+    auto* api_key_revoke_cmd = api_key_cmd->add_subcommand("revoke", "stop a key from working");
+    api_key_revoke_cmd->add_option("key", key_which, "the key's prefix or id (see api-key list)")
+        ->required();
+
     auto* discord_cmd = app.add_subcommand("discord", "Discord application set-up");
     discord_cmd->require_subcommand(1);
     std::string discord_guild;
@@ -780,6 +920,11 @@ int main(int argc, char** argv) try {
             return subscriptions_set(overrides, sub_platform, sub_chat, sub_kind, sub_day, sub_time,
                                      sub_zone, static_cast<bool>(*subscriptions_remove_cmd));
         }
+        if (*api_key_create_cmd) {
+            return api_key_create(overrides, key_workspace_name, key_role, key_label);
+        }
+        if (*api_key_list_cmd) return api_key_list(overrides);
+        if (*api_key_revoke_cmd) return api_key_revoke(overrides, key_which);
         if (*discord_register_cmd) return discord_register_commands(overrides, discord_guild);
         if (*outbox_list_cmd) return outbox_list(overrides, outbox_status, outbox_limit);
         if (*outbox_retry_cmd) {

@@ -83,25 +83,28 @@ bool has_placeholder(const platforms::Adapter& adapter) {
     });
 }
 
-/// One place that maps a failed job to a status: the database → 503 (the platform retries),
-/// anything else → 500.
 Response failure_response(std::exception_ptr error, const RequestInfo& info, unsigned version,
                           bool keep_alive) {
+    const auto [status, detail] = failed_job(std::move(error), info);
+    return problem(status, detail, version, keep_alive);
+}
+
+}  // namespace
+
+std::pair<http::status, std::string_view> failed_job(std::exception_ptr error,
+                                                     const RequestInfo& info) {
     try {
         std::rethrow_exception(std::move(error));
     } catch (const storage::Unavailable& e) {
         spdlog::warn("request id={} database unavailable: {}", info.id, e.what());
-        return problem(http::status::service_unavailable, "database unavailable, retry later",
-                       version, keep_alive);
+        return {http::status::service_unavailable, "database unavailable, retry later"};
     } catch (const std::exception& e) {
         spdlog::error("request id={} failed: {}", info.id, e.what());
     } catch (...) {
         spdlog::error("request id={} failed with an unknown exception", info.id);
     }
-    return problem(http::status::internal_server_error, "internal error", version, keep_alive);
+    return {http::status::internal_server_error, "internal error"};
 }
-
-}  // namespace
 
 WebhookService::WebhookService(storage::Database& database, Executor& executor,
                                const handlers::Conversation& conversation,

@@ -1,9 +1,11 @@
 #pragma once
 
+#include <exception>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "bot/executor.hpp"
@@ -12,6 +14,11 @@
 #include "handlers/conversation.hpp"
 
 namespace inmaek::bot {
+
+/// The status and detail of a job that failed unexpectedly, logged with the request id: the
+/// database → 503 (the client retries), anything else → 500. Shared by the webhooks and the API.
+std::pair<http::status, std::string_view> failed_job(std::exception_ptr error,
+                                                     const RequestInfo& info);
 
 /// Routes HTTP requests: health checks, and /hooks/<platform> through the platform's adapter
 /// to the chat language on the worker pool. The one place that maps outcomes to statuses.

@@ -1,6 +1,5 @@
 // /company (/회사) add · card · /companies (/회사목록) list.
-#include <nlohmann/json.hpp>
-
+#include "handlers/changes.hpp"
 #include "handlers/format.hpp"
 #include "handlers/lexer.hpp"
 #include "handlers/resolve.hpp"
@@ -37,11 +36,6 @@ std::string leading_name(const Lexed& lexed, std::size_t& index) {
     return text::trim(name);
 }
 
-nlohmann::json company_json(const storage::Company& c) {
-    return {{"id", c.id},     {"name", c.name}, {"industry", c.industry},
-            {"site", c.site}, {"tier", c.tier}, {"note", c.note}};
-}
-
 Reply add_company(Context& ctx, std::string_view args) {
     const auto lexed = lex(args, kCompanyKeys);
     std::size_t index = 0;
@@ -74,27 +68,12 @@ Reply add_company(Context& ctx, std::string_view args) {
     if (company.name_key.empty()) {
         return mistake(ctx, tr(ctx.lang, Msg::company_needs_name), Msg::usage_company);
     }
-    if (auto existing = ctx.db.companies().find_by_key(ctx.workspace.id, company.name_key)) {
-        return mistake(ctx, tr(ctx.lang, Msg::company_exists, existing->name, existing->id),
+    auto stored = handlers::add_company(ctx, std::move(company), aliases);
+    if (!stored) {
+        return mistake(ctx, refusal_text(ctx, stored.error(), Msg::company_exists),
                        Msg::usage_company);
     }
-    for (const auto& alias : aliases) {
-        if (auto other = ctx.db.companies().find_by_key(ctx.workspace.id, text::fold_key(alias))) {
-            return mistake(ctx, tr(ctx.lang, Msg::alias_taken, alias, other->name),
-                           Msg::usage_company);
-        }
-    }
-    company.created_by = ctx.user.id;
-    company.created_at = ctx.now;
-    company = ctx.db.companies().create(company);
-    for (const auto& alias : aliases) {
-        const auto key = text::fold_key(alias);
-        if (key.empty() || key == company.name_key) continue;
-        ctx.db.companies().add_alias(ctx.workspace.id, company.id, alias, key);
-    }
-    auto after = company_json(company);
-    after["aliases"] = aliases;
-    ctx.audit("create", "company", company.id, {}, after.dump());
+    company = std::move(*stored);
 
     auto reply = confirmation(ctx, tr(ctx.lang, Msg::company_saved, company.id, company.name));
     if (!aliases.empty()) reply.lines.push_back(tr(ctx.lang, Msg::aliases_line, join(aliases)));

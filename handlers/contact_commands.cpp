@@ -1,6 +1,5 @@
 // /contact (/연락처) add · card.
-#include <nlohmann/json.hpp>
-
+#include "handlers/changes.hpp"
 #include "handlers/format.hpp"
 #include "handlers/lexer.hpp"
 #include "handlers/resolve.hpp"
@@ -21,25 +20,6 @@ std::string canonical_key(std::string_view key) {
     if (k == "phone" || k == "전화" || k == "연락처") return "phone";
     if (k == "alias" || k == "별칭") return "alias";
     return {};
-}
-
-bool plausible_email(std::string_view email) {
-    const auto at = email.find('@');
-    return at != std::string_view::npos && at > 0 &&
-           email.find('.', at) != std::string_view::npos &&
-           email.find(' ') == std::string_view::npos;
-}
-
-bool plausible_phone(std::string_view phone) {
-    int digits = 0;
-    for (const char c : phone) {
-        if (c >= '0' && c <= '9') {
-            ++digits;
-        } else if (c != '+' && c != '-' && c != ' ' && c != '(' && c != ')' && c != '.') {
-            return false;
-        }
-    }
-    return digits >= 6;
 }
 
 Reply add_contact(Context& ctx, std::string_view args) {
@@ -91,44 +71,15 @@ Reply add_contact(Context& ctx, std::string_view args) {
     if (name.empty() || text::fold_key(name).empty()) {
         return mistake(ctx, tr(ctx.lang, Msg::contact_needs_name), Msg::usage_contact);
     }
-    const auto key = text::fold_key(name);
-    if (auto existing = ctx.db.contacts().find_by_key(ctx.workspace.id, key)) {
-        return mistake(ctx, tr(ctx.lang, Msg::contact_exists, existing->name, existing->id),
+    contact.name = name;
+    auto stored = handlers::add_contact(ctx, std::move(contact), aliases, company_name);
+    if (!stored) {
+        return mistake(ctx, refusal_text(ctx, stored.error(), Msg::contact_exists),
                        Msg::usage_contact);
     }
-    for (const auto& alias : aliases) {
-        if (auto other = ctx.db.contacts().find_by_key(ctx.workspace.id, text::fold_key(alias))) {
-            return mistake(ctx, tr(ctx.lang, Msg::alias_taken, alias, other->name),
-                           Msg::usage_contact);
-        }
-    }
+    contact = std::move(stored->contact);
     std::vector<Resolved<storage::Company>> companies;
-    if (!company_name.empty()) {
-        companies.push_back(resolve_company(ctx, company_name));
-        contact.company_id = companies.back().record.id;
-    }
-    contact.workspace_id = ctx.workspace.id;
-    contact.name = name;
-    contact.name_key = key;
-    contact.created_by = ctx.user.id;
-    contact.created_at = ctx.now;
-    contact = ctx.db.contacts().create(contact);
-    for (const auto& alias : aliases) {
-        const auto alias_key = text::fold_key(alias);
-        if (!alias_key.empty() && alias_key != key) {
-            ctx.db.contacts().add_alias(ctx.workspace.id, contact.id, alias, alias_key);
-        }
-    }
-    ctx.audit("create", "contact", contact.id, {},
-              nlohmann::json{{"id", contact.id},
-                             {"name", contact.name},
-                             {"company", contact.company_id ? nlohmann::json(*contact.company_id)
-                                                            : nlohmann::json()},
-                             {"title", contact.title},
-                             {"email", contact.email},
-                             {"phone", contact.phone},
-                             {"aliases", aliases}}
-                  .dump());
+    if (stored->company) companies.push_back(std::move(*stored->company));
 
     auto reply = confirmation(ctx, tr(ctx.lang, Msg::contact_saved, contact.id, contact.name));
     if (!companies.empty()) reply.title += " · " + companies.front().record.name;

@@ -16,7 +16,7 @@ storage::FollowUp Context::follow_up_draft() const {
     follow_up.assignee_id = user.id;
     follow_up.created_by = user.id;
     follow_up.created_at = now;
-    if (message.platform != Platform::console) {
+    if (message.platform != Platform::console && message.platform != Platform::api) {
         follow_up.origin_platform = to_string(message.platform);
         follow_up.origin_chat = chat_key(message);
     }
@@ -32,7 +32,8 @@ void Context::audit(std::string_view action, std::string_view entity, storage::I
                     std::string before_json, std::string after_json) const {
     storage::AuditEntry entry;
     entry.workspace_id = workspace.id;
-    entry.user_id = user.id;
+    // An API key acts without a user (id 0): the column then holds NULL.
+    if (user.id != 0) entry.user_id = user.id;
     entry.action = action;
     entry.entity = entity;
     entry.entity_id = entity_id;

@@ -1,7 +1,7 @@
 // /lead (/리드): add · card · change stage, value, owner, due, note.
-#include <nlohmann/json.hpp>
 #include <utility>
 
+#include "handlers/changes.hpp"
 #include "handlers/format.hpp"
 #include "handlers/lexer.hpp"
 #include "handlers/money.hpp"
@@ -27,20 +27,6 @@ std::string canonical_key(std::string_view key) {
     if (k == "due" || k == "마감" || k == "기한") return "due";
     if (k == "note" || k == "메모") return "note";
     return {};
-}
-
-nlohmann::json lead_json(const storage::Lead& lead) {
-    nlohmann::json out{{"id", lead.id},
-                       {"title", lead.title},
-                       {"stage", lead.stage},
-                       {"note", lead.note},
-                       {"companies", lead.company_ids}};
-    out["value"] = lead.value ? nlohmann::json{{"amount", lead.value->amount},
-                                               {"currency", lead.value->currency}}
-                              : nlohmann::json();
-    out["owner"] = lead.owner_id ? nlohmann::json(*lead.owner_id) : nlohmann::json();
-    out["due"] = lead.due ? nlohmann::json(format_day(*lead.due)) : nlohmann::json();
-    return out;
 }
 
 /// Applies the options of /lead add or /lead N; returns an error text or "".
@@ -131,13 +117,8 @@ Reply add_lead(Context& ctx, std::string_view args) {
     if (company_names.empty())
         return mistake(ctx, tr(ctx.lang, Msg::lead_needs_company), Msg::usage_lead);
 
-    const auto companies = resolve_companies(ctx, company_names);
-    for (const auto& c : companies) lead.company_ids.push_back(c.record.id);
-    lead.created_by = ctx.user.id;
-    lead.created_at = ctx.now;
-    lead.updated_at = ctx.now;
-    lead = ctx.db.leads().create(lead);
-    ctx.audit("create", "lead", lead.id, {}, lead_json(lead).dump());
+    auto [stored, companies] = handlers::add_lead(ctx, std::move(lead), company_names);
+    lead = std::move(stored);
 
     auto reply = confirmation(ctx, tr(ctx.lang, Msg::lead_saved, lead.id, lead.title));
     describe(ctx, lead, reply);
@@ -202,8 +183,7 @@ Reply change_lead(Context& ctx, const storage::Lead& before, std::string_view ar
     }
     if (lexed.has_rest) after.note = lexed.rest;
     after.updated_at = ctx.now;
-    ctx.db.leads().update(before, after, ctx.user.id, ctx.now);
-    ctx.audit("update", "lead", after.id, lead_json(before).dump(), lead_json(after).dump());
+    update_lead(ctx, before, after);
     auto reply = confirmation(ctx, tr(ctx.lang, Msg::lead_updated, after.id, after.title));
     if (before.stage != after.stage) {
         reply.lines.push_back(stage_label(ctx, before.stage) + " → " +

@@ -1,6 +1,7 @@
 // /meet (/회의 /미팅): one line or a block of `key: value` lines.
 #include <nlohmann/json.hpp>
 
+#include "handlers/changes.hpp"
 #include "handlers/format.hpp"
 #include "handlers/lexer.hpp"
 #include "handlers/resolve.hpp"
@@ -237,17 +238,6 @@ std::string parse_line(const Context& ctx, std::string_view args, MeetingDraft& 
     return {};
 }
 
-nlohmann::json meeting_json(const storage::Meeting& meeting) {
-    return {{"id", meeting.id},
-            {"starts_at", meeting.starts_at.time_since_epoch().count()},
-            {"has_time", meeting.has_time},
-            {"place", meeting.place},
-            {"notes", meeting.notes},
-            {"companies", meeting.company_ids},
-            {"contacts", meeting.contact_ids},
-            {"lead", meeting.lead_id ? nlohmann::json(*meeting.lead_id) : nlohmann::json()}};
-}
-
 Reply meet(Context& ctx, std::string_view args) {
     MeetingDraft draft;
     const bool block = args.find('\n') != std::string_view::npos;
@@ -286,10 +276,7 @@ Reply meet(Context& ctx, std::string_view args) {
     meeting.lead_id = draft.lead_id;
     for (const auto& c : companies) meeting.company_ids.push_back(c.record.id);
     for (const auto& c : contacts) meeting.contact_ids.push_back(c.record.id);
-    meeting.created_by = ctx.user.id;
-    meeting.created_at = ctx.now;
-    meeting = ctx.db.meetings().create(meeting);
-    ctx.audit("create", "meeting", meeting.id, {}, meeting_json(meeting).dump());
+    meeting = add_meeting(ctx, std::move(meeting));
 
     std::vector<std::string> company_names;
     for (const auto& c : companies) company_names.push_back(c.record.name);

@@ -11,6 +11,7 @@ std::string_view to_string(Platform platform) {
         case Platform::kakao: return "kakao";
         case Platform::line: return "line";
         case Platform::discord: return "discord";
+        case Platform::api: return "api";
     }
     return "unknown";
 }

@@ -6,8 +6,8 @@
 
 namespace inmaek::handlers {
 
-/// The messengers (and local surfaces) a message can come from.
-enum class Platform { console, generic, telegram, slack, kakao, line, discord };
+/// The messengers (and local surfaces: the console, the REST API) a change can come from.
+enum class Platform { console, generic, telegram, slack, kakao, line, discord, api };
 
 /// Stable lower-case name used in storage and logs ("telegram").
 std::string_view to_string(Platform platform);

@@ -1,6 +1,5 @@
 // /todo (/할일), /todos (/할일목록), /done (/완료).
-#include <nlohmann/json.hpp>
-
+#include "handlers/changes.hpp"
 #include "handlers/format.hpp"
 #include "handlers/lexer.hpp"
 #include "handlers/resolve.hpp"
@@ -85,18 +84,13 @@ Reply todo(Context& ctx, std::string_view args) {
     follow_up.text = text::trim(trailing.due ? trailing.text : words);
     if (follow_up.text.empty())
         return mistake(ctx, tr(ctx.lang, Msg::todo_needs_text), Msg::usage_todo);
-    if (follow_up.lead_id && !ctx.db.leads().get(ctx.workspace.id, *follow_up.lead_id)) {
-        return mistake(ctx, tr(ctx.lang, Msg::lead_not_found, *follow_up.lead_id), Msg::usage_todo);
-    }
     if (!follow_up.assignee_id) follow_up.assignee_id = ctx.user.id;
-    follow_up = ctx.db.follow_ups().create(follow_up);
-    ctx.audit("create", "follow_up", follow_up.id, {},
-              nlohmann::json{{"id", follow_up.id},
-                             {"text", follow_up.text},
-                             {"due", follow_up.due ? nlohmann::json(format_day(*follow_up.due))
-                                                   : nlohmann::json()},
-                             {"assignee", *follow_up.assignee_id}}
-                  .dump());
+    auto stored = add_follow_up(ctx, std::move(follow_up));
+    if (!stored) {
+        return mistake(ctx, refusal_text(ctx, stored.error(), Msg::lead_not_found),
+                       Msg::usage_todo);
+    }
+    follow_up = std::move(*stored);
     auto reply = confirmation(ctx, "✅ " + todo_line(ctx, follow_up));
     if (follow_up.assignee_id != ctx.user.id) {
         if (auto who = ctx.db.workspaces().get_user(ctx.workspace.id, *follow_up.assignee_id)) {
@@ -155,9 +149,7 @@ Reply done(Context& ctx, std::string_view args) {
         reply.title = tr(ctx.lang, Msg::todo_already_done, *id);
         return reply;
     }
-    ctx.db.follow_ups().mark_done(ctx.workspace.id, *id, ctx.now);
-    ctx.audit("done", "follow_up", *id, nlohmann::json{{"done", false}}.dump(),
-              nlohmann::json{{"done", true}}.dump());
+    complete_follow_up(ctx, *item);
     reply.kind = Reply::Kind::ok;
     reply.title = tr(ctx.lang, Msg::todo_done, *id, item->text);
     return reply;

@@ -146,6 +146,20 @@ struct AuditEntry {
     Timestamp at{};
 };
 
+/// A key of the REST API (/api/v1); see schemas/0009_api_keys.sqlite3.sql. The key itself is never
+/// stored, only the SHA-256 of it; `prefix` is its public part, by which it is looked up.
+struct ApiKey {
+    Id id = 0;
+    Id workspace_id = 0;
+    std::string prefix;
+    std::string secret_hash;  ///< lower-case hex SHA-256 of the whole key
+    Role role = Role::member;
+    std::string label;
+    Timestamp created_at{};
+    std::optional<Timestamp> last_used_at;
+    std::optional<Timestamp> revoked_at;
+};
+
 /// A message to push through a platform's API; see schemas/0004_outbox.sqlite3.sql.
 struct OutboxMessage {
     Id id = 0;

@@ -4,6 +4,7 @@
 // storage/sql_*.cpp; handlers only ever see these interfaces. Every method that
 // reads or writes workspace data takes the workspace id and is scoped by it.
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -60,6 +61,10 @@ public:
     virtual std::vector<Company> list(Id workspace_id, std::string_view industry,
                                       std::string_view tier, int limit) = 0;
     virtual std::vector<Company> get_many(Id workspace_id, const std::vector<Id>& ids) = 0;
+    /// Up to `limit` companies with an id above `after_id`, by id (keyset pagination).
+    virtual std::vector<Company> page(Id workspace_id, Id after_id, int limit) = 0;
+    /// Writes name, name_key, industry, site, tier and note; false when there is no such row.
+    virtual bool update(const Company& company) = 0;
 };
 
 class ContactRepository {
@@ -73,6 +78,10 @@ public:
     virtual std::vector<std::string> aliases(Id workspace_id, Id contact_id) = 0;
     virtual std::vector<Contact> list_by_company(Id workspace_id, Id company_id) = 0;
     virtual std::vector<Contact> get_many(Id workspace_id, const std::vector<Id>& ids) = 0;
+    /// Up to `limit` contacts with an id above `after_id`, by id (keyset pagination).
+    virtual std::vector<Contact> page(Id workspace_id, Id after_id, int limit) = 0;
+    /// Writes name, name_key, company, title, email and phone; false when there is no such row.
+    virtual bool update(const Contact& contact) = 0;
 };
 
 class MeetingRepository {
@@ -86,6 +95,8 @@ public:
     virtual std::vector<Meeting> for_contact(Id workspace_id, Id contact_id, int limit) = 0;
     virtual std::vector<Meeting> for_lead(Id workspace_id, Id lead_id, int limit) = 0;
     virtual std::int64_t count(Id workspace_id) = 0;
+    /// Up to `limit` meetings with an id above `after_id`, by id, with their links.
+    virtual std::vector<Meeting> page(Id workspace_id, Id after_id, int limit) = 0;
 };
 
 class LeadRepository {
@@ -105,6 +116,8 @@ public:
     virtual std::vector<StageChange> history(Id workspace_id, Id lead_id) = 0;
     /// Leads that are neither signed nor dropped, newest first.
     virtual std::vector<Lead> open_for_company(Id workspace_id, Id company_id, int limit) = 0;
+    /// Up to `limit` leads with an id above `after_id`, by id, with their companies.
+    virtual std::vector<Lead> page(Id workspace_id, Id after_id, int limit) = 0;
 };
 
 struct FollowUpFilter {
@@ -127,6 +140,12 @@ public:
     /// reminded of yet, marking them reminded today. Replicas claiming at once get disjoint rows
     /// (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: one writer at a time).
     virtual std::vector<FollowUp> claim_reminders(Id workspace_id, Day today, int limit) = 0;
+    /// Up to `limit` follow-ups with an id above `after_id`, by id (keyset pagination).
+    virtual std::vector<FollowUp> page(Id workspace_id, Id after_id, int limit) = 0;
+    /// Writes text, due, assignee, lead, done and done_at; false when there is no such row.
+    virtual bool update(const FollowUp& follow_up) = 0;
+    /// Deletes a follow-up; false when there is no such row.
+    virtual bool remove(Id workspace_id, Id follow_up_id) = 0;
 };
 
 /// Summary subscriptions and their runs (the scheduler's claims).
@@ -196,6 +215,23 @@ public:
     virtual std::vector<std::pair<std::string, std::int64_t>> counts() = 0;
 };
 
+/// Keys of the REST API. Keys are looked up by their public prefix across workspaces; everything
+/// a key then reads or writes is scoped by its workspace.
+class ApiKeyRepository {
+public:
+    virtual ~ApiKeyRepository() = default;
+    virtual ApiKey create(const ApiKey& key) = 0;
+    virtual std::optional<ApiKey> find_by_prefix(std::string_view prefix) = 0;
+    virtual std::optional<ApiKey> get(Id key_id) = 0;
+    /// Every key, oldest first.
+    virtual std::vector<ApiKey> list() = 0;
+    /// Revokes a key at `at`; false when there is no such key or it was revoked before.
+    virtual bool revoke(Id key_id, Timestamp at) = 0;
+    /// Records a use at `at` unless one was recorded less than `resolution` before; true when
+    /// it wrote.
+    virtual bool touch(Id key_id, Timestamp at, std::chrono::seconds resolution) = 0;
+};
+
 class AuditRepository {
 public:
     virtual ~AuditRepository() = default;
@@ -242,6 +278,7 @@ public:
     virtual OutboxRepository& outbox() = 0;
     virtual ScheduleRepository& schedules() = 0;
     virtual SummaryRepository& summaries() = 0;
+    virtual ApiKeyRepository& api_keys() = 0;
 };
 
 }  // namespace inmaek::storage

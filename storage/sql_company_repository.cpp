@@ -55,6 +55,11 @@ constexpr auto kTierFilter = " AND lower(tier) = lower(:tier)";
 constexpr auto kOrderByName = " ORDER BY name, id";
 constexpr auto kLimit = " LIMIT :limit";
 
+constexpr auto kUpdateCompany = R"sql(
+    UPDATE companies SET name = :name, name_key = :name_key, industry = :industry, site = :site,
+                         tier = :tier, note = :note
+    WHERE workspace_id = :workspace_id AND id = :id)sql";
+
 }  // namespace
 
 void CompanyRow::bind(soci::statement& statement) {
@@ -229,6 +234,28 @@ std::vector<Company> SqlCompanyRepository::get_many(Id workspace_id, const std::
         }
     }
     return companies;
+}
+
+std::vector<Company> SqlCompanyRepository::page(Id workspace_id, Id after_id, int limit) {
+    return load_page(page_ids(session_, "companies", workspace_id, after_id, limit),
+                     [&](Id id) { return get(workspace_id, id); });
+}
+
+bool SqlCompanyRepository::update(const Company& company) {
+    const Int workspace = company.workspace_id;
+    const Int id = company.id;
+    auto statement = prepare(session_, kUpdateCompany, [&](soci::statement& st) {
+        st.exchange(soci::use(company.name));
+        st.exchange(soci::use(company.name_key));
+        st.exchange(soci::use(company.industry));
+        st.exchange(soci::use(company.site));
+        st.exchange(soci::use(company.tier));
+        st.exchange(soci::use(company.note));
+        st.exchange(soci::use(workspace));
+        st.exchange(soci::use(id));
+    });
+    run(statement);
+    return statement.get_affected_rows() == 1;
 }
 
 }  // namespace inmaek::storage::sql

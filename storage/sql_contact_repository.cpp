@@ -55,6 +55,11 @@ constexpr auto kListByCompany = R"sql(
     FROM contacts WHERE workspace_id = :workspace_id AND company_id = :company_id
     ORDER BY name, id)sql";
 
+constexpr auto kUpdateContact = R"sql(
+    UPDATE contacts SET name = :name, name_key = :name_key, company_id = :company_id,
+                        title = :title, email = :email, phone = :phone
+    WHERE workspace_id = :workspace_id AND id = :id)sql";
+
 }  // namespace
 
 void ContactRow::bind(soci::statement& statement) {
@@ -195,6 +200,30 @@ std::vector<Contact> SqlContactRepository::get_many(Id workspace_id, const std::
         }
     }
     return contacts;
+}
+
+std::vector<Contact> SqlContactRepository::page(Id workspace_id, Id after_id, int limit) {
+    return load_page(page_ids(session_, "contacts", workspace_id, after_id, limit),
+                     [&](Id id) { return get(workspace_id, id); });
+}
+
+bool SqlContactRepository::update(const Contact& contact) {
+    const Int workspace = contact.workspace_id;
+    const Int id = contact.id;
+    Nullable<Int> company_id;
+    set_id(company_id, contact.company_id);
+    auto statement = prepare(session_, kUpdateContact, [&](soci::statement& st) {
+        st.exchange(soci::use(contact.name));
+        st.exchange(soci::use(contact.name_key));
+        company_id.bind_use(st);
+        st.exchange(soci::use(contact.title));
+        st.exchange(soci::use(contact.email));
+        st.exchange(soci::use(contact.phone));
+        st.exchange(soci::use(workspace));
+        st.exchange(soci::use(id));
+    });
+    run(statement);
+    return statement.get_affected_rows() == 1;
 }
 
 }  // namespace inmaek::storage::sql

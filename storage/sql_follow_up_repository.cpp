@@ -50,6 +50,14 @@ constexpr auto kLeadFilter = " AND lead_id = :lead_id";
 constexpr auto kOrderOpenByDue = " ORDER BY done, CASE WHEN due IS NULL THEN 1 ELSE 0 END, due, id";
 constexpr auto kLimit = " LIMIT :limit";
 
+constexpr auto kUpdateFollowUp = R"sql(
+    UPDATE follow_ups SET text = :text, due = :due, assignee_id = :assignee_id,
+                          lead_id = :lead_id, done = :done, done_at = :done_at
+    WHERE workspace_id = :workspace_id AND id = :id)sql";
+
+constexpr auto kDeleteFollowUp = R"sql(
+    DELETE FROM follow_ups WHERE workspace_id = :workspace_id AND id = :id)sql";
+
 }  // namespace
 
 void FollowUpRow::bind(soci::statement& statement) {
@@ -238,6 +246,48 @@ std::vector<FollowUp> SqlFollowUpRepository::claim_reminders(Id workspace_id, Da
     std::sort(claimed.begin(), claimed.end(),
               [](const auto& a, const auto& b) { return a.id < b.id; });
     return claimed;
+}
+
+std::vector<FollowUp> SqlFollowUpRepository::page(Id workspace_id, Id after_id, int limit) {
+    return load_page(page_ids(session_, "follow_ups", workspace_id, after_id, limit),
+                     [&](Id id) { return get(workspace_id, id); });
+}
+
+bool SqlFollowUpRepository::update(const FollowUp& follow_up) {
+    const Int workspace = follow_up.workspace_id;
+    const Int id = follow_up.id;
+    Nullable<std::string> due;
+    set_day(due, follow_up.due);
+    Nullable<Int> assignee_id;
+    set_id(assignee_id, follow_up.assignee_id);
+    Nullable<Int> lead_id;
+    set_id(lead_id, follow_up.lead_id);
+    const int done = follow_up.done ? 1 : 0;
+    Nullable<Int> done_at;
+    done_at.set(follow_up.done_at ? std::optional<Int>{to_db(*follow_up.done_at)} : std::nullopt);
+    auto statement = prepare(session_, kUpdateFollowUp, [&](soci::statement& st) {
+        st.exchange(soci::use(follow_up.text));
+        due.bind_use(st);
+        assignee_id.bind_use(st);
+        lead_id.bind_use(st);
+        st.exchange(soci::use(done));
+        done_at.bind_use(st);
+        st.exchange(soci::use(workspace));
+        st.exchange(soci::use(id));
+    });
+    run(statement);
+    return statement.get_affected_rows() == 1;
+}
+
+bool SqlFollowUpRepository::remove(Id workspace_id, Id follow_up_id) {
+    const Int workspace = workspace_id;
+    const Int id = follow_up_id;
+    auto statement = prepare(session_, kDeleteFollowUp, [&](soci::statement& st) {
+        st.exchange(soci::use(workspace));
+        st.exchange(soci::use(id));
+    });
+    run(statement);
+    return statement.get_affected_rows() == 1;
 }
 
 }  // namespace inmaek::storage::sql

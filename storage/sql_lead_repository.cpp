@@ -318,4 +318,9 @@ std::vector<Lead> SqlLeadRepository::open_for_company(Id workspace_id, Id compan
     return leads;
 }
 
+std::vector<Lead> SqlLeadRepository::page(Id workspace_id, Id after_id, int limit) {
+    return load_page(page_ids(session_, "leads", workspace_id, after_id, limit),
+                     [&](Id id) { return get(workspace_id, id); });
+}
+
 }  // namespace inmaek::storage::sql

@@ -225,4 +225,9 @@ std::int64_t SqlMeetingRepository::count(Id workspace_id) {
     return count;
 }
 
+std::vector<Meeting> SqlMeetingRepository::page(Id workspace_id, Id after_id, int limit) {
+    return load_page(page_ids(session_, "meetings", workspace_id, after_id, limit),
+                     [&](Id id) { return get(workspace_id, id); });
+}
+
 }  // namespace inmaek::storage::sql

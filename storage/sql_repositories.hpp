@@ -223,6 +223,8 @@ public:
     std::vector<Company> list(Id workspace_id, std::string_view industry, std::string_view tier,
                               int limit) override;
     std::vector<Company> get_many(Id workspace_id, const std::vector<Id>& ids) override;
+    std::vector<Company> page(Id workspace_id, Id after_id, int limit) override;
+    bool update(const Company& company) override;
 
 private:
     soci::session& session_;
@@ -249,6 +251,8 @@ public:
     std::vector<std::string> aliases(Id workspace_id, Id contact_id) override;
     std::vector<Contact> list_by_company(Id workspace_id, Id company_id) override;
     std::vector<Contact> get_many(Id workspace_id, const std::vector<Id>& ids) override;
+    std::vector<Contact> page(Id workspace_id, Id after_id, int limit) override;
+    bool update(const Contact& contact) override;
 
 private:
     soci::session& session_;
@@ -274,6 +278,7 @@ public:
     std::vector<Meeting> for_contact(Id workspace_id, Id contact_id, int limit) override;
     std::vector<Meeting> for_lead(Id workspace_id, Id lead_id, int limit) override;
     std::int64_t count(Id workspace_id) override;
+    std::vector<Meeting> page(Id workspace_id, Id after_id, int limit) override;
 
 private:
     /// Runs a meetings query bound as (workspace, other id, limit), then loads the links.
@@ -316,6 +321,7 @@ public:
     void update(const Lead& before, const Lead& after, Id changed_by, Timestamp at) override;
     std::vector<StageChange> history(Id workspace_id, Id lead_id) override;
     std::vector<Lead> open_for_company(Id workspace_id, Id company_id, int limit) override;
+    std::vector<Lead> page(Id workspace_id, Id after_id, int limit) override;
 
 private:
     /// The lead `sql` selects by (workspace_id, id), with its companies.
@@ -340,6 +346,9 @@ public:
     std::vector<FollowUp> list(Id workspace_id, const FollowUpFilter& filter) override;
     std::vector<FollowUp> for_lead(Id workspace_id, Id lead_id) override;
     std::vector<FollowUp> claim_reminders(Id workspace_id, Day today, int limit) override;
+    std::vector<FollowUp> page(Id workspace_id, Id after_id, int limit) override;
+    bool update(const FollowUp& follow_up) override;
+    bool remove(Id workspace_id, Id follow_up_id) override;
 
 private:
     soci::session& session_;
@@ -385,6 +394,55 @@ private:
     Nullable<Int> workspace_id_;
     std::string reply_;
     Int at_ = 0;
+};
+
+/// The ids of up to `limit` rows of `table` in a workspace above `after_id`, by id: one index
+/// range, after which the caller loads each row through its cached point lookup.
+std::vector<Id> page_ids(soci::session& session, std::string_view table, Id workspace_id,
+                         Id after_id, int limit);
+
+/// The rows of `ids` as `get(id)` loads them (a row deleted meanwhile is left out).
+template <typename Get>
+auto load_page(const std::vector<Id>& ids, Get&& get) {
+    std::vector<typename decltype(get(Id{}))::value_type> rows;
+    rows.reserve(ids.size());
+    for (const Id id : ids) {
+        if (auto row = get(id)) rows.push_back(std::move(*row));
+    }
+    return rows;
+}
+
+class SqlApiKeyRepository final : public ApiKeyRepository {
+public:
+    explicit SqlApiKeyRepository(soci::session& session) : session_(session) {}
+
+    ApiKey create(const ApiKey& key) override;
+    std::optional<ApiKey> find_by_prefix(std::string_view prefix) override;
+    std::optional<ApiKey> get(Id key_id) override;
+    std::vector<ApiKey> list() override;
+    bool revoke(Id key_id, Timestamp at) override;
+    bool touch(Id key_id, Timestamp at, std::chrono::seconds resolution) override;
+
+private:
+    soci::session& session_;
+
+    // Every API request looks its key up by prefix.
+    CachedStatement find_by_prefix_;
+    std::string prefix_;
+    Int id_ = 0;
+    Int workspace_id_ = 0;
+    std::string stored_prefix_;
+    std::string secret_hash_;
+    std::string role_;
+    std::string label_;
+    Int created_at_ = 0;
+    Nullable<Int> last_used_at_;
+    Nullable<Int> revoked_at_;
+
+    /// Binds the members below as the intos of a SELECT of every api_keys column.
+    void bind_columns(soci::statement& st);
+    /// The key in the members the lookups fetch into.
+    [[nodiscard]] ApiKey fetched() const;
 };
 
 class SqlAuditRepository final : public AuditRepository {
@@ -468,6 +526,7 @@ public:
     OutboxRepository& outbox() override { return outbox_; }
     ScheduleRepository& schedules() override { return schedules_; }
     SummaryRepository& summaries() override { return summaries_; }
+    ApiKeyRepository& api_keys() override { return api_keys_; }
 
 private:
     SqlWorkspaceRepository workspaces_;
@@ -481,6 +540,7 @@ private:
     SqlOutboxRepository outbox_;
     SqlScheduleRepository schedules_;
     SqlSummaryRepository summaries_;
+    SqlApiKeyRepository api_keys_;
 };
 
 }  // namespace inmaek::storage::sql

@@ -337,19 +337,26 @@ HttpClient::HttpClient(unsigned short port, std::chrono::milliseconds timeout)
 
 HttpResponse HttpClient::post(std::string_view target, std::string_view body,
                               const std::map<std::string, std::string>& headers) {
-    return request(true, target, body, headers);
+    return request("POST", target, body, headers);
 }
 
 HttpResponse HttpClient::get(std::string_view target) {
-    return request(false, target, {}, {});
+    return request("GET", target, {}, {});
 }
 
-HttpResponse HttpClient::request(bool post, std::string_view target, std::string_view body,
+HttpResponse HttpClient::send(std::string_view method, std::string_view target,
+                              std::string_view body,
+                              const std::map<std::string, std::string>& headers) {
+    return request(method, target, body, headers);
+}
+
+HttpResponse HttpClient::request(std::string_view method, std::string_view target,
+                                 std::string_view body,
                                  const std::map<std::string, std::string>& headers) {
-    http::request<http::string_body> req{post ? http::verb::post : http::verb::get, target, 11};
+    http::request<http::string_body> req{http::string_to_verb(method), target, 11};
     req.set(http::field::host, "127.0.0.1:" + std::to_string(port_));
     req.set(http::field::user_agent, "inmaek-e2e");
-    if (post) req.set(http::field::content_type, "application/json");
+    if (method == "POST" || !body.empty()) req.set(http::field::content_type, "application/json");
     for (const auto& [name, value] : headers) req.set(name, value);
     req.body() = std::string{body};
     req.prepare_payload();

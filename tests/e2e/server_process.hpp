@@ -99,11 +99,15 @@ public:
     HttpResponse post(std::string_view target, std::string_view body,
                       const std::map<std::string, std::string>& headers = {});
     HttpResponse get(std::string_view target);
+    /// Any method ("GET", "PATCH", "DELETE", …) with headers; a body is sent as application/json
+    /// unless the headers name another Content-Type.
+    HttpResponse send(std::string_view method, std::string_view target, std::string_view body = {},
+                      const std::map<std::string, std::string>& headers = {});
     /// How many TCP connections were opened so far.
     [[nodiscard]] int connections() const { return connections_; }
 
 private:
-    HttpResponse request(bool post, std::string_view target, std::string_view body,
+    HttpResponse request(std::string_view method, std::string_view target, std::string_view body,
                          const std::map<std::string, std::string>& headers);
 
     unsigned short port_;

@@ -61,7 +61,7 @@ const std::vector<std::string> kTables = {
     "lead_stage_history", "meetings",        "meeting_companies",
     "meeting_contacts",   "follow_ups",      "inbound_events",
     "audit_log",          "outbox",          "summary_subscriptions",
-    "summary_runs"};
+    "summary_runs",       "api_keys"};
 
 /// An outbox payload that needs every escape of COPY's text format.
 const std::string kAwkwardPayload = "{\"text\":\"line 1\\nline 2\"}\ttab\nnewline\r\\ 카카오";
@@ -195,6 +195,14 @@ Seeded seed(Database& database, const std::filesystem::path& file) {
                           "INSERT INTO summary_runs (subscription_id, local_date, status, "
                           "created_at) VALUES (1, '2025-02-05', 'sent', 1738717200)");
     run.step();
+    // A REST API key, as `inmaek api-key create` leaves it (only the hash of the key).
+    sqlite::Statement key(raw,
+                          "INSERT INTO api_keys (workspace_id, prefix, secret_hash, role, label, "
+                          "created_at, last_used_at) VALUES (" +
+                              std::to_string(seeded.workspace) + ", '0123456789ab', '" +
+                              std::string(64, 'a') +
+                              "', 'manager', 'sync', 1738634400, 1738638000)");
+    key.step();
     return seeded;
 }
 
@@ -429,7 +437,7 @@ TEST_F(Transfer, MigrateDataCopiesEveryTableIntoPostgresqlKeepingIds) {
             << table.table;
     }
     EXPECT_EQ(result.schema_version, Database::latest_schema_version());
-    EXPECT_EQ(result.sequences_reset, 14);  // the tables with an id column
+    EXPECT_EQ(result.sequences_reset, 15);  // the tables with an id column
 
     auto target = open(target_url);
     EXPECT_EQ(meetings_of(*target, seeded_.workspace, seeded_.kakao),
