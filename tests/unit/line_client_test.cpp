@@ -46,7 +46,7 @@ OutboxMessage row(std::string payload, std::string dedupe_key = "reply:line:01H8
 class LineClientTest : public ::testing::Test {
 protected:
     /// One attempt of `message` answered with `answer`, as the outbox sender makes it.
-    Delivery attempt(const OutboxMessage& message, CannedResponse answer) {
+    Delivery attempt(const OutboxMessage& message, const CannedResponse& answer) {
         api_.set_responder([answer](const RecordedRequest&) { return answer; });
         auto request = client_.request(message);
         EXPECT_TRUE(request.has_value());
