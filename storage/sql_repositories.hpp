@@ -316,6 +316,7 @@ public:
     void update(const Lead& before, const Lead& after, Id changed_by, Timestamp at) override;
     std::vector<StageChange> history(Id workspace_id, Id lead_id) override;
     std::vector<Lead> open_for_company(Id workspace_id, Id company_id, int limit) override;
+    Page<LeadListItem> list(Id workspace_id, const LeadFilter& filter) override;
 
 private:
     /// The lead `sql` selects by (workspace_id, id), with its companies.
@@ -450,6 +451,19 @@ private:
     soci::session& session_;
 };
 
+class SqlSearchRepository final : public SearchRepository {
+public:
+    explicit SqlSearchRepository(soci::session& session)
+        : session_(session), postgresql_(is_postgresql(session)) {}
+
+    SearchResults search(Id workspace_id, std::string_view query, int limit,
+                         std::size_t snippet_width) override;
+
+private:
+    soci::session& session_;
+    const bool postgresql_;
+};
+
 /// The repositories of one pooled session; Database hands it to transact() callers.
 class SqlUnitOfWork final : public UnitOfWork {
 public:
@@ -468,6 +482,7 @@ public:
     OutboxRepository& outbox() override { return outbox_; }
     ScheduleRepository& schedules() override { return schedules_; }
     SummaryRepository& summaries() override { return summaries_; }
+    SearchRepository& search() override { return search_; }
 
 private:
     SqlWorkspaceRepository workspaces_;
@@ -481,6 +496,7 @@ private:
     SqlOutboxRepository outbox_;
     SqlScheduleRepository schedules_;
     SqlSummaryRepository summaries_;
+    SqlSearchRepository search_;
 };
 
 }  // namespace inmaek::storage::sql

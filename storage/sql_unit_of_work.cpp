@@ -13,6 +13,7 @@ SqlUnitOfWork::SqlUnitOfWork(soci::session& session)
       audit_(session),
       outbox_(session),
       schedules_(session),
-      summaries_(session) {}
+      summaries_(session),
+      search_(session) {}
 
 }  // namespace inmaek::storage::sql
