@@ -243,7 +243,7 @@ public:
 };
 
 /// How many matches of one kind a search counts before it stops counting.
-inline constexpr int kSearchCountCap = 1000;
+inline constexpr int kSearchCountCap = 200;
 
 /// The repositories of one open transaction. Lives only inside Database::transact.
 class UnitOfWork {

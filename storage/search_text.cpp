@@ -98,12 +98,34 @@ std::size_t length(std::string_view utf8) {
     return decode(utf8).size();
 }
 
-bool contains(std::string_view text, std::string_view word) {
-    return folded(text).find(folded(word)) != std::u32string::npos;
+TitleMatcher::TitleMatcher(const std::vector<std::string>& words) {
+    for (const auto& word : words) {
+        words_.push_back(folded(word));
+        if (!phrase_.empty()) phrase_ += U' ';
+        phrase_ += words_.back();
+    }
 }
 
-bool same(std::string_view a, std::string_view b) {
-    return folded(a) == folded(b);
+int TitleMatcher::tier(std::string_view title) const {
+    const auto text = folded(title);
+    std::size_t start = 0;
+    for (;;) {
+        const auto end = text.find(U'\n', start);
+        if (std::u32string_view{text}.substr(start, end - start) == phrase_) return 0;
+        if (end == std::u32string::npos) break;
+        start = end + 1;
+    }
+    const bool all = std::all_of(words_.begin(), words_.end(), [&](const std::u32string& word) {
+        return text.find(word) != std::u32string::npos;
+    });
+    return all ? 1 : 2;
+}
+
+bool TitleMatcher::any_in(std::string_view text) const {
+    const auto haystack = folded(text);
+    return std::any_of(words_.begin(), words_.end(), [&](const std::u32string& word) {
+        return haystack.find(word) != std::u32string::npos;
+    });
 }
 
 std::string snippet(std::string_view text, const std::vector<std::string>& words,

@@ -18,11 +18,21 @@ std::vector<std::string> words(std::string_view query);
 /// Number of code points of UTF-8 text.
 std::size_t length(std::string_view utf8);
 
-/// True when `text` contains `word`, compared by simple Unicode case folding.
-bool contains(std::string_view text, std::string_view word);
+/// Where a search's words are in a title, compared by simple Unicode case folding; the words
+/// are folded once for all the titles a search looks at.
+class TitleMatcher {
+public:
+    explicit TitleMatcher(const std::vector<std::string>& words);
+    /// 0: a line of the title (a name or an alias) is the words, space-separated; 1: the title
+    /// holds every word; 2: it does not.
+    [[nodiscard]] int tier(std::string_view title) const;
+    /// True when `text` holds any of the words.
+    [[nodiscard]] bool any_in(std::string_view text) const;
 
-/// True when both are the same text but for case.
-bool same(std::string_view a, std::string_view b);
+private:
+    std::vector<std::u32string> words_;
+    std::u32string phrase_;
+};
 
 /// At most `width` code points of `text` around the first of `words` found in it, on one line,
 /// with "…" where it was cut; the start of the text when no word is in it.

@@ -18,23 +18,19 @@ constexpr std::array kKinds{SearchKind::company, SearchKind::contact, SearchKind
                             SearchKind::follow_up, SearchKind::meeting};
 
 // The newest matches of one kind: `low` and `high` bound the kind's range of document ids.
+// Words of three or more characters go through the trigram index; words of two through the
+// two-character tokens when they are all there is, else as a check on the trigram matches (an
+// IN over the other table would run its MATCH once per row).
 constexpr auto kSqliteTrigrams = R"sql(
     SELECT rowid, title FROM search_docs
     WHERE search_docs MATCH :trigrams AND rowid BETWEEN :low AND :high
-      AND workspace_id = :workspace_id
-    ORDER BY rowid DESC LIMIT :limit)sql";
+      AND workspace_id = :workspace_id)sql";
+constexpr auto kSqliteTrigramsTail = " ORDER BY rowid DESC LIMIT :limit";
 constexpr auto kSqliteGrams = R"sql(
-    SELECT d.rowid, d.title FROM search_grams AS g JOIN search_docs AS d ON d.rowid = g.rowid
+    SELECT d.rowid, d.title FROM search_grams AS g CROSS JOIN search_docs AS d ON d.rowid = g.rowid
     WHERE search_grams MATCH :grams AND g.rowid BETWEEN :low AND :high
       AND d.workspace_id = :workspace_id
     ORDER BY g.rowid DESC LIMIT :limit)sql";
-constexpr auto kSqliteBoth = R"sql(
-    SELECT rowid, title FROM search_docs
-    WHERE search_docs MATCH :trigrams AND rowid BETWEEN :low AND :high
-      AND workspace_id = :workspace_id
-      AND rowid IN (SELECT rowid FROM search_grams
-                    WHERE search_grams MATCH :grams AND rowid BETWEEN :low AND :high)
-    ORDER BY rowid DESC LIMIT :limit)sql";
 constexpr auto kSqliteDocument = "SELECT title, body, at FROM search_docs WHERE rowid = :id";
 
 constexpr auto kPostgresqlHead = R"sql(
@@ -154,24 +150,28 @@ SearchResults SqlSearchRepository::search(Id workspace_id, std::string_view quer
             for (const auto& word : list) out += (out.empty() ? "" : " AND ") + fts_string(word);
             return out;
         };
-        if (!words.long_.empty()) {
-            values.push_back(fts_query(words.long_));
-            statement.exchange(soci::use(values.back(), "trigrams"));
-        }
-        if (!words.short_.empty()) {
+        if (words.long_.empty()) {
             values.push_back(fts_query(words.short_));
             statement.exchange(soci::use(values.back(), "grams"));
+            sql = kSqliteGrams;
+        } else {
+            values.push_back(fts_query(words.long_));
+            statement.exchange(soci::use(values.back(), "trigrams"));
+            sql = kSqliteTrigrams;
+            for (const auto& word : words.short_) {
+                const auto name = "s" + std::to_string(values.size());
+                values.push_back(word);
+                statement.exchange(soci::use(values.back(), name));
+                sql += " AND instr(lower(title || ' ' || body), lower(:" + name + ")) > 0";
+            }
+            sql += kSqliteTrigramsTail;
         }
-        sql = words.short_.empty()  ? kSqliteTrigrams
-              : words.long_.empty() ? kSqliteGrams
-                                    : kSqliteBoth;
     }
     statement.alloc();
     statement.prepare(sql);
     statement.define_and_bind();
 
-    std::string phrase;
-    for (const auto& word : words.all) phrase += (phrase.empty() ? "" : " ") + word;
+    const search_text::TitleMatcher matcher(words.all);
     std::vector<std::pair<SearchKind, Candidate>> ranked;
     for (const auto kind : kKinds) {
         kind_parameters.low = static_cast<Int>(kind) * kKindStride;
@@ -181,15 +181,7 @@ SearchResults SqlSearchRepository::search(Id workspace_id, std::string_view quer
         results.total_capped =
             results.total_capped || candidates.size() >= static_cast<std::size_t>(kSearchCountCap);
         for (auto& candidate : candidates) {
-            const auto names = lines_of(candidate.title);
-            const bool named = std::any_of(names.begin(), names.end(), [&](std::string_view name) {
-                return search_text::same(name, phrase);
-            });
-            const bool all_in_title =
-                std::all_of(words.all.begin(), words.all.end(), [&](const std::string& word) {
-                    return search_text::contains(candidate.title, word);
-                });
-            candidate.tier = named ? 0 : all_in_title ? 1 : 2;
+            candidate.tier = matcher.tier(candidate.title);
             ranked.emplace_back(kind, std::move(candidate));
         }
     }
@@ -221,10 +213,7 @@ SearchResults SqlSearchRepository::search(Id workspace_id, std::string_view quer
                       .title = std::string{names.front()},
                       .at = timestamp_from_db(at)};
         // The snippet shows the text the match is in: the body, or else the other names.
-        const bool in_body = std::any_of(words.all.begin(), words.all.end(), [&](const auto& w) {
-            return search_text::contains(body, w);
-        });
-        if (in_body) {
+        if (matcher.any_in(body)) {
             hit.snippet = search_text::snippet(body, words.all, snippet_width);
         } else {
             std::string aliases;

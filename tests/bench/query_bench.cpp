@@ -280,10 +280,11 @@ int main(int argc, char** argv) try {
     report(finds);
 
     // /leads with three filters, parsed as the chat parses them.
-    const std::vector<std::string> filters{
-        "stage:negotiation value>10억 owner:@user7", "company:Company 42 stage:open sort:-value",
-        "industry:반도체 value>10억 since:2024-01-01", "stage:poc,mou due:2025-06-30 sort:due",
-        "owner:@user3 value<$1M sort:-value"};
+    const std::vector<std::string> filters{"stage:negotiation value>10억 owner:@user7",
+                                           "company:\"Company 42\" stage:open sort:-value",
+                                           "industry:반도체 value>10억 since:2024-01-01",
+                                           "stage:poc,mou due:2025-06-30 sort:due",
+                                           "owner:@user3 value<$1M sort:-value"};
     std::vector<Timing> leads;
     std::int64_t listed = 0;
     for (const auto& text : filters) {

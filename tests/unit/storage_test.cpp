@@ -157,7 +157,11 @@ TEST_P(StorageMigrations, ApplyOnceAndAreIdempotent) {
     EXPECT_EQ(db.schema_version(), 0);
     EXPECT_GE(Database::latest_schema_version(), 1);
 
-    EXPECT_EQ(db.migrate(), Database::latest_schema_version());
+    // Each migration once (numbers may skip one taken by a branch that has not landed yet).
+    const int applied = db.migrate();
+    EXPECT_GE(applied, 1);
+    EXPECT_EQ(query_text(fresh_.url(), "SELECT count(*) FROM schema_migrations"),
+              std::to_string(applied));
     EXPECT_EQ(db.schema_version(), Database::latest_schema_version());
     EXPECT_EQ(db.migrate(), 0);
 
@@ -204,12 +208,13 @@ TEST_P(StorageMigrations, ReplicasMigratingTogetherApplyEachMigrationOnce) {
     };
     auto applied_by_first = std::async(std::launch::async, migrate, std::ref(first));
     auto applied_by_second = std::async(std::launch::async, migrate, std::ref(second));
-    EXPECT_EQ(applied_by_first.get() + applied_by_second.get(), Database::latest_schema_version());
+    const int applied = applied_by_first.get() + applied_by_second.get();
+    EXPECT_GE(applied, 1);
 
     EXPECT_EQ(first.schema_version(), Database::latest_schema_version());
     EXPECT_EQ(second.schema_version(), Database::latest_schema_version());
     EXPECT_EQ(query_text(fresh_.url(), "SELECT count(*) FROM schema_migrations"),
-              std::to_string(Database::latest_schema_version()));
+              std::to_string(applied));
     // The schema works: both can write through it.
     for (Database* db : {&first, &second}) {
         EXPECT_GT(db->transact([](UnitOfWork& work) {
@@ -224,7 +229,7 @@ TEST(StorageDatabase, SqliteFileInNewFoldersIsCreatedWithThem) {
     const auto file = dir.path() / "nested" / "dirs" / "inmaek.db";
     Database db(options_for(file));
     EXPECT_TRUE(std::filesystem::exists(file.parent_path()));
-    EXPECT_EQ(db.migrate(), Database::latest_schema_version());
+    EXPECT_GE(db.migrate(), 1);
     EXPECT_TRUE(std::filesystem::exists(file));
 }
 
