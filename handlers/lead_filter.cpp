@@ -57,6 +57,7 @@ std::string_view key_name(std::string_view written) {
 
 std::vector<std::string_view> known_keys() {
     std::vector<std::string_view> keys;
+    keys.reserve(kKeys.size());
     for (const auto& entry : kKeys) keys.push_back(entry.written);
     return keys;
 }

@@ -69,8 +69,8 @@ struct Candidate {
 /// The words of a query by the index that can find them.
 struct Words {
     std::vector<std::string> all;     ///< every word of two or more characters
-    std::vector<std::string> short_;  ///< exactly two characters
-    std::vector<std::string> long_;   ///< three or more
+    std::vector<std::string> two;     ///< exactly two characters
+    std::vector<std::string> longer;  ///< three or more
 };
 
 Words split_words(std::string_view query) {
@@ -78,7 +78,7 @@ Words split_words(std::string_view query) {
     for (auto& word : search_text::words(query)) {
         const auto length = search_text::length(word);
         if (length < 2) continue;
-        (length == 2 ? words.short_ : words.long_).push_back(word);
+        (length == 2 ? words.two : words.longer).push_back(word);
         words.all.push_back(std::move(word));
     }
     return words;
@@ -150,15 +150,15 @@ SearchResults SqlSearchRepository::search(Id workspace_id, std::string_view quer
             for (const auto& word : list) out += (out.empty() ? "" : " AND ") + fts_string(word);
             return out;
         };
-        if (words.long_.empty()) {
-            values.push_back(fts_query(words.short_));
+        if (words.longer.empty()) {
+            values.push_back(fts_query(words.two));
             statement.exchange(soci::use(values.back(), "grams"));
             sql = kSqliteGrams;
         } else {
-            values.push_back(fts_query(words.long_));
+            values.push_back(fts_query(words.longer));
             statement.exchange(soci::use(values.back(), "trigrams"));
             sql = kSqliteTrigrams;
-            for (const auto& word : words.short_) {
+            for (const auto& word : words.two) {
                 const auto name = "s" + std::to_string(values.size());
                 values.push_back(word);
                 statement.exchange(soci::use(values.back(), name));
