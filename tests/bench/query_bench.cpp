@@ -120,7 +120,7 @@ void run(soci::session& session, const std::string& what, const std::string& sql
 void load(soci::session& session, const Options& o, bool postgresql, long long ws, long long now) {
     const auto n = [](long long v) { return std::to_string(v); };
     const auto series = [&](long long count) {
-        return postgresql ? "FROM generate_series(1, " + n(count) + ") AS s(i)"
+        return postgresql ? "FROM generate_series(CAST(1 AS BIGINT), " + n(count) + ") AS s(i)"
                           : "FROM (WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s "
                             "WHERE i < " +
                                 n(count) + ") SELECT i FROM s) AS s";
