@@ -38,7 +38,8 @@ SELECT d.rowid AS id,
                                      2 * length(d.body) - 3) || ']') AS j) AS body
 FROM search_docs AS d;
 
--- The document of each kind of entity.
+-- The document of each kind of entity. A body is indexed up to its first 2,000 characters: a
+-- pasted report of 100 KiB would otherwise cost seconds of indexing in the write that logs it.
 CREATE VIEW search_company_source AS
 SELECT 72057594037927936 + c.id AS id, c.workspace_id, 1 AS kind, c.id AS entity_id,
        c.created_at AS at,
@@ -46,7 +47,7 @@ SELECT 72057594037927936 + c.id AS id, c.workspace_id, 1 AS kind, c.id AS entity
                                        FROM company_aliases AS a
                                        WHERE a.workspace_id = c.workspace_id
                                          AND a.company_id = c.id), '') AS title,
-       trim(c.industry || ' ' || c.note) AS body
+       substr(trim(c.industry || ' ' || c.note), 1, 2000) AS body
 FROM companies AS c;
 CREATE VIEW search_contact_source AS
 SELECT 2 * 72057594037927936 + p.id AS id, p.workspace_id, 2 AS kind, p.id AS entity_id,
@@ -55,11 +56,11 @@ SELECT 2 * 72057594037927936 + p.id AS id, p.workspace_id, 2 AS kind, p.id AS en
                                        FROM contact_aliases AS a
                                        WHERE a.workspace_id = p.workspace_id
                                          AND a.contact_id = p.id), '') AS title,
-       trim(p.title || ' ' || p.email) AS body
+       substr(trim(p.title || ' ' || p.email), 1, 2000) AS body
 FROM contacts AS p;
 CREATE VIEW search_lead_source AS
 SELECT 3 * 72057594037927936 + l.id AS id, l.workspace_id, 3 AS kind, l.id AS entity_id,
-       l.created_at AS at, l.title, l.note AS body
+       l.created_at AS at, l.title, substr(l.note, 1, 2000) AS body
 FROM leads AS l;
 CREATE VIEW search_follow_up_source AS
 SELECT 4 * 72057594037927936 + f.id AS id, f.workspace_id, 4 AS kind, f.id AS entity_id,
@@ -67,7 +68,8 @@ SELECT 4 * 72057594037927936 + f.id AS id, f.workspace_id, 4 AS kind, f.id AS en
 FROM follow_ups AS f;
 CREATE VIEW search_meeting_source AS
 SELECT 5 * 72057594037927936 + m.id AS id, m.workspace_id, 5 AS kind, m.id AS entity_id,
-       m.starts_at AS at, m.place AS title, m.notes AS body
+       m.starts_at AS at, m.place AS title,
+       substr(m.notes, 1, 2000) AS body
 FROM meetings AS m;
 
 -- Rows written before this migration.
