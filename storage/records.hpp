@@ -277,4 +277,59 @@ struct PipelineRow {
     std::int64_t amount = 0;  ///< sum of the values, in the currency's minor unit
 };
 
+// What /find reads (storage::SearchRepository).
+
+/// The kinds of searchable things, in the order a search lists them among equal matches.
+enum class SearchKind { company = 1, contact = 2, lead = 3, follow_up = 4, meeting = 5 };
+
+/// One thing a search found.
+struct SearchHit {
+    SearchKind kind = SearchKind::company;
+    Id entity_id = 0;
+    std::string title;    ///< name, lead title, follow-up text or meeting place
+    std::string snippet;  ///< a short piece of the text around the first word found
+    Timestamp at{};       ///< when it was created (meetings: when they start)
+};
+
+/// The best hits of a search and how many things matched in all.
+struct SearchResults {
+    std::vector<SearchHit> hits;
+    std::int64_t total = 0;
+    bool total_capped = false;  ///< total is a lower bound: counting stopped there
+};
+
+/// The order of a lead list.
+enum class LeadSort { updated, created, value, due, stage, title };
+
+/// A bound of a lead's value, compared only with leads in the same currency.
+struct ValueBound {
+    Money value;
+    bool inclusive = false;
+};
+
+/// Which leads to list (handlers/lead_filter.hpp reads it from `/leads` filters). Empty and
+/// unset members match every lead.
+struct LeadFilter {
+    std::vector<std::string> stages;  ///< any of these
+    std::optional<Id> company_id;     ///< involved in the lead, at any position
+    std::optional<Id> owner_id;
+    bool unowned = false;  ///< only leads nobody owns
+    std::string industry;  ///< a company of the lead has an industry containing it
+    std::optional<ValueBound> value_above;
+    std::optional<ValueBound> value_below;
+    std::optional<Timestamp> created_from;    ///< created at or after
+    std::optional<Timestamp> created_before;  ///< created before
+    std::optional<Day> due_by;                ///< due on or before this day
+    LeadSort sort = LeadSort::updated;
+    bool descending = true;
+    int limit = 20;
+};
+
+/// A lead as a list shows it: with its companies' and its owner's names.
+struct LeadListItem {
+    Lead lead;
+    std::vector<std::string> companies;  ///< names, the main company first
+    std::string owner;                   ///< display name, empty when nobody owns it
+};
+
 }  // namespace inmaek::storage

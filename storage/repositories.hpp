@@ -118,6 +118,8 @@ public:
     virtual std::vector<Lead> open_for_company(Id workspace_id, Id company_id, int limit) = 0;
     /// Up to `limit` leads with an id above `after_id`, by id, with their companies.
     virtual std::vector<Lead> page(Id workspace_id, Id after_id, int limit) = 0;
+    /// The leads matching a filter in its order (at most filter.limit), and how many match.
+    virtual Page<LeadListItem> list(Id workspace_id, const LeadFilter& filter) = 0;
 };
 
 struct FollowUpFilter {
@@ -263,6 +265,22 @@ public:
     virtual std::vector<PipelineRow> pipeline(Id workspace_id) = 0;
 };
 
+/// Full-text search over a workspace's companies, contacts, leads, follow-ups and meetings.
+class SearchRepository {
+public:
+    virtual ~SearchRepository() = default;
+    /// Things containing every word of `query` (search_text::words; words of one character are
+    /// ignored), case-insensitively: those whose name or title is the query first, then those
+    /// whose title holds every word, then those matching elsewhere; among equals companies,
+    /// contacts, leads, follow-ups and meetings, each newest first. At most `limit` hits with
+    /// snippets of `snippet_width` characters; the total counts at most kSearchCountCap per kind.
+    virtual SearchResults search(Id workspace_id, std::string_view query, int limit,
+                                 std::size_t snippet_width) = 0;
+};
+
+/// How many matches of one kind a search counts before it stops counting.
+inline constexpr int kSearchCountCap = 200;
+
 /// The repositories of one open transaction. Lives only inside Database::transact.
 class UnitOfWork {
 public:
@@ -279,6 +297,7 @@ public:
     virtual ScheduleRepository& schedules() = 0;
     virtual SummaryRepository& summaries() = 0;
     virtual ApiKeyRepository& api_keys() = 0;
+    virtual SearchRepository& search() = 0;
 };
 
 }  // namespace inmaek::storage

@@ -1,5 +1,6 @@
 #include "storage/sql_repositories.hpp"
 
+#include <deque>
 #include <stdexcept>
 
 namespace inmaek::storage::sql {
@@ -58,6 +59,20 @@ constexpr auto kOpenLeadsForCompany = R"sql(
     ORDER BY created_at DESC, id DESC
     LIMIT :limit)sql";
 
+// /leads: the columns of a lead with its owner's name; LeadQuery adds the filters' conditions.
+constexpr auto kListLeads = R"sql(
+    SELECT l.id, l.workspace_id, l.title, l.stage, l.value_amount, l.value_currency, l.owner_id,
+           l.due, l.note, l.created_by, l.created_at, l.updated_at, u.display_name
+    FROM leads AS l
+    LEFT JOIN users AS u ON u.workspace_id = l.workspace_id AND u.id = l.owner_id
+    WHERE l.workspace_id = :workspace_id)sql";
+constexpr auto kCountLeads = "SELECT COUNT(*) FROM leads AS l WHERE l.workspace_id = :workspace_id";
+constexpr auto kLeadCompanyNames = R"sql(
+    SELECT c.name FROM lead_companies AS lc
+    JOIN companies AS c ON c.workspace_id = lc.workspace_id AND c.id = lc.company_id
+    WHERE lc.workspace_id = :workspace_id AND lc.lead_id = :lead_id
+    ORDER BY lc.position)sql";
+
 /// The value, owner, due and text columns of a lead, bound as uses.
 struct LeadFields {
     std::string title;
@@ -85,6 +100,156 @@ struct LeadFields {
         due.bind_use(statement);
         statement.exchange(soci::use(note));
     }
+};
+
+/// The conditions and order of a lead filter as SQL with named parameters; user input only
+/// ever reaches the statement as bound values.
+class LeadQuery {
+public:
+    LeadQuery(Id workspace_id, const LeadFilter& filter) : workspace_id_(workspace_id) {
+        for (const auto& stage : filter.stages) {
+            stages_.push_back(stage);
+        }
+        if (!stages_.empty()) {
+            std::string list;
+            for (std::size_t i = 0; i < stages_.size(); ++i) {
+                list += (i == 0 ? ":stage" : ", :stage") + std::to_string(i);
+            }
+            where_ += " AND l.stage IN (" + list + ")";
+        }
+        if (filter.company_id) {
+            company_id_ = *filter.company_id;
+            where_ +=
+                " AND l.id IN (SELECT lead_id FROM lead_companies"
+                " WHERE workspace_id = :company_workspace AND company_id = :company_id)";
+        }
+        if (filter.owner_id) {
+            owner_id_ = *filter.owner_id;
+            where_ += " AND l.owner_id = :owner_id";
+        } else if (filter.unowned) {
+            where_ += " AND l.owner_id IS NULL";
+        }
+        if (!filter.industry.empty()) {
+            // Few companies name an industry: their leads are found from them, not each lead's
+            // companies looked at in turn.
+            industry_ = "%" + escape_like(lower_ascii(filter.industry)) + "%";
+            where_ +=
+                " AND l.id IN (SELECT lc.lead_id FROM companies AS c JOIN lead_companies AS lc"
+                " ON lc.workspace_id = c.workspace_id AND lc.company_id = c.id"
+                " WHERE c.workspace_id = :industry_workspace"
+                " AND lower(c.industry) LIKE :industry ESCAPE '\\')";
+        }
+        add_value(filter.value_above, ">", above_, above_currency_, "above");
+        add_value(filter.value_below, "<", below_, below_currency_, "below");
+        if (filter.created_from) {
+            created_from_ = filter.created_from->time_since_epoch().count();
+            where_ += " AND l.created_at >= :created_from";
+        }
+        if (filter.created_before) {
+            created_before_ = filter.created_before->time_since_epoch().count();
+            where_ += " AND l.created_at < :created_before";
+        }
+        if (filter.due_by) {
+            due_by_ = day_to_db(*filter.due_by);
+            where_ += " AND l.due IS NOT NULL AND l.due <= :due_by";
+        }
+        order_ = order_by(filter);
+        limit_ = sql_limit(filter.limit);
+    }
+
+    [[nodiscard]] std::string list_sql() const {
+        return std::string{kListLeads} + where_ + order_ + " LIMIT :limit";
+    }
+    [[nodiscard]] std::string count_sql() const { return std::string{kCountLeads} + where_; }
+
+    /// Adds the uses of every parameter the SQL names.
+    void bind(soci::statement& statement, bool with_limit) {
+        statement.exchange(soci::use(workspace_id_, "workspace_id"));
+        for (std::size_t i = 0; i < stages_.size(); ++i) {
+            statement.exchange(soci::use(stages_[i], "stage" + std::to_string(i)));
+        }
+        // PostgreSQL binds each placeholder once: the subqueries name the workspace anew.
+        if (company_id_) {
+            statement.exchange(soci::use(workspace_id_, "company_workspace"));
+            statement.exchange(soci::use(*company_id_, "company_id"));
+        }
+        if (owner_id_) statement.exchange(soci::use(*owner_id_, "owner_id"));
+        if (industry_) {
+            statement.exchange(soci::use(workspace_id_, "industry_workspace"));
+            statement.exchange(soci::use(*industry_, "industry"));
+        }
+        if (above_) {
+            statement.exchange(soci::use(*above_, "above"));
+            statement.exchange(soci::use(above_currency_, "above_currency"));
+        }
+        if (below_) {
+            statement.exchange(soci::use(*below_, "below"));
+            statement.exchange(soci::use(below_currency_, "below_currency"));
+        }
+        if (created_from_) statement.exchange(soci::use(*created_from_, "created_from"));
+        if (created_before_) statement.exchange(soci::use(*created_before_, "created_before"));
+        if (due_by_) statement.exchange(soci::use(*due_by_, "due_by"));
+        if (with_limit) statement.exchange(soci::use(limit_, "limit"));
+    }
+
+private:
+    static std::string lower_ascii(std::string text) {
+        for (auto& c : text) {
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        }
+        return text;
+    }
+    static std::string escape_like(std::string_view text) {
+        std::string out;
+        for (const char c : text) {
+            if (c == '\\' || c == '%' || c == '_') out += '\\';
+            out += c;
+        }
+        return out;
+    }
+
+    void add_value(const std::optional<ValueBound>& bound, std::string_view comparison,
+                   std::optional<Int>& amount, std::string& currency, const std::string& name) {
+        if (!bound) return;
+        amount = bound->value.amount;
+        currency = bound->value.currency;
+        where_ += " AND l.value_currency = :" + name + "_currency AND l.value_amount " +
+                  std::string{comparison} + (bound->inclusive ? "= :" : " :") + name;
+    }
+
+    static std::string order_by(const LeadFilter& filter) {
+        const std::string direction = filter.descending ? " DESC" : "";
+        // Leads without the sorted value come last either way; the id breaks ties.
+        switch (filter.sort) {
+            case LeadSort::value:
+                return " ORDER BY (l.value_amount IS NULL), l.value_currency, l.value_amount" +
+                       direction + ", l.id" + direction;
+            case LeadSort::due:
+                return " ORDER BY (l.due IS NULL), l.due" + direction + ", l.id" + direction;
+            case LeadSort::created:
+                return " ORDER BY l.created_at" + direction + ", l.id" + direction;
+            case LeadSort::stage: return " ORDER BY l.stage" + direction + ", l.id" + direction;
+            case LeadSort::title: return " ORDER BY l.title" + direction + ", l.id" + direction;
+            case LeadSort::updated: break;
+        }
+        return " ORDER BY l.updated_at" + direction + ", l.id" + direction;
+    }
+
+    Int workspace_id_;
+    std::deque<std::string> stages_;
+    std::optional<Int> company_id_;
+    std::optional<Int> owner_id_;
+    std::optional<std::string> industry_;
+    std::optional<Int> above_;
+    std::string above_currency_;
+    std::optional<Int> below_;
+    std::string below_currency_;
+    std::optional<Int> created_from_;
+    std::optional<Int> created_before_;
+    std::optional<std::string> due_by_;
+    int limit_ = 0;
+    std::string where_;
+    std::string order_;
 };
 
 }  // namespace
@@ -321,6 +486,45 @@ std::vector<Lead> SqlLeadRepository::open_for_company(Id workspace_id, Id compan
 std::vector<Lead> SqlLeadRepository::page(Id workspace_id, Id after_id, int limit) {
     return load_page(page_ids(session_, "leads", workspace_id, after_id, limit),
                      [&](Id id) { return get(workspace_id, id); });
+}
+
+Page<LeadListItem> SqlLeadRepository::list(Id workspace_id, const LeadFilter& filter) {
+    LeadQuery query(workspace_id, filter);
+    Page<LeadListItem> page;
+    {
+        long long total = 0;
+        auto count = prepare(session_, query.count_sql(), [&](soci::statement& st) {
+            st.exchange(soci::into(total));
+            query.bind(st, false);
+        });
+        run_single(count);
+        page.total = total;
+    }
+    {
+        LeadRow row;
+        Nullable<std::string> owner;
+        auto statement = prepare(session_, query.list_sql(), [&](soci::statement& st) {
+            row.bind(st);
+            owner.bind_into(st);
+            query.bind(st, true);
+        });
+        for_each_row(statement, [&] {
+            page.items.push_back({row.to_record(), {}, owner.get().value_or("")});
+        });
+    }
+    const Int workspace = workspace_id;
+    Int lead_id = 0;
+    std::string name;
+    auto names = prepare(session_, kLeadCompanyNames, [&](soci::statement& st) {
+        st.exchange(soci::into(name));
+        st.exchange(soci::use(workspace, "workspace_id"));
+        st.exchange(soci::use(lead_id, "lead_id"));
+    });
+    for (auto& item : page.items) {
+        lead_id = item.lead.id;
+        for_each_row(names, [&] { item.companies.push_back(name); });
+    }
+    return page;
 }
 
 }  // namespace inmaek::storage::sql

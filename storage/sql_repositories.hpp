@@ -322,6 +322,7 @@ public:
     std::vector<StageChange> history(Id workspace_id, Id lead_id) override;
     std::vector<Lead> open_for_company(Id workspace_id, Id company_id, int limit) override;
     std::vector<Lead> page(Id workspace_id, Id after_id, int limit) override;
+    Page<LeadListItem> list(Id workspace_id, const LeadFilter& filter) override;
 
 private:
     /// The lead `sql` selects by (workspace_id, id), with its companies.
@@ -508,6 +509,19 @@ private:
     soci::session& session_;
 };
 
+class SqlSearchRepository final : public SearchRepository {
+public:
+    explicit SqlSearchRepository(soci::session& session)
+        : session_(session), postgresql_(is_postgresql(session)) {}
+
+    SearchResults search(Id workspace_id, std::string_view query, int limit,
+                         std::size_t snippet_width) override;
+
+private:
+    soci::session& session_;
+    const bool postgresql_;
+};
+
 /// The repositories of one pooled session; Database hands it to transact() callers.
 class SqlUnitOfWork final : public UnitOfWork {
 public:
@@ -527,6 +541,7 @@ public:
     ScheduleRepository& schedules() override { return schedules_; }
     SummaryRepository& summaries() override { return summaries_; }
     ApiKeyRepository& api_keys() override { return api_keys_; }
+    SearchRepository& search() override { return search_; }
 
 private:
     SqlWorkspaceRepository workspaces_;
@@ -541,6 +556,7 @@ private:
     SqlScheduleRepository schedules_;
     SqlSummaryRepository summaries_;
     SqlApiKeyRepository api_keys_;
+    SqlSearchRepository search_;
 };
 
 }  // namespace inmaek::storage::sql

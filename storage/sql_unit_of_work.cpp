@@ -35,6 +35,7 @@ SqlUnitOfWork::SqlUnitOfWork(soci::session& session)
       outbox_(session),
       schedules_(session),
       summaries_(session),
-      api_keys_(session) {}
+      api_keys_(session),
+      search_(session) {}
 
 }  // namespace inmaek::storage::sql

@@ -280,6 +280,37 @@ TEST_P(HttpServer, GracefulShutdownAnswersInFlightRequests) {
     EXPECT_EQ(rows("meetings"), 1);
 }
 
+TEST_P(TelegramWebhook, FindAndLeadsAnswerFromTheWholeDatabase) {
+    ASSERT_TRUE(start());
+    std::int64_t update = 900;
+    const auto say = [&](std::string_view text) {
+        const auto response = post(port(), kTelegramHook, telegram_update(++update, text));
+        EXPECT_EQ(response.status, 200U) << response.error << response.body;
+        return reply_text(response);
+    };
+    say("/회의 오늘 11시 @카카오 @OpenAI : 카카오톡×ChatGPT 연동 논의");
+    say("/회의 오늘 15시 @삼성전자 : HBM 반도체 공급 논의");
+    say("/리드 add \"HBM 공급\" @삼성전자 단계:협상 금액:120억");
+    say("/리드 add \"KakaoTalk × ChatGPT\" @카카오 단계:미팅 금액:50억");
+
+    // A two-syllable word, and the same typed decomposed (as macOS keyboards send it).
+    auto found = say("/검색 연동");
+    EXPECT_NE(found.find("🔎 연동 · 1건"), std::string::npos) << found;
+    EXPECT_NE(found.find("카카오톡×ChatGPT 연동 논의"), std::string::npos) << found;
+    found = say("/검색 \u110B\u1167\u11AB\u1103\u1169\u11BC");
+    EXPECT_NE(found.find("🔎 연동 · 1건"), std::string::npos) << found;
+    found = say("/find chatgpt");
+    EXPECT_NE(found.find("KakaoTalk × ChatGPT"), std::string::npos) << found;
+    EXPECT_NE(found.find("카카오톡×ChatGPT 연동 논의"), std::string::npos) << found;
+
+    const auto leads = say("/리드목록 단계:협상 금액>100억 정렬:-금액");
+    EXPECT_NE(leads.find("리드 (1건)"), std::string::npos) << leads;
+    EXPECT_NE(leads.find("#1 HBM 공급 · 협상"), std::string::npos) << leads;
+    const auto mistake = say("/leads stage:someday");
+    EXPECT_NE(mistake.find("someday"), std::string::npos) << mistake;
+    EXPECT_EQ(rows("leads"), 2);
+}
+
 class Commands : public BackendTest {};
 
 TEST_P(Commands, ChatReadsPipedStdin) {

@@ -1,0 +1,42 @@
+#pragma once
+
+// The text side of /find, shared by both backends: a query's words, case-insensitive matching
+// and snippets. Independent of chat: the REST API searches through the same functions.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace inmaek::storage::search_text {
+
+/// Words of a search: NFC (Hangul typed decomposed becomes composed), split on white space, a
+/// "quoted phrase" (straight or curly quotes) kept as one word; words without a letter or digit
+/// are dropped.
+std::vector<std::string> words(std::string_view query);
+
+/// Number of code points of UTF-8 text.
+std::size_t length(std::string_view utf8);
+
+/// Where a search's words are in a title, compared by simple Unicode case folding; the words
+/// are folded once for all the titles a search looks at.
+class TitleMatcher {
+public:
+    explicit TitleMatcher(const std::vector<std::string>& words);
+    /// 0: a line of the title (a name or an alias) is the words, space-separated; 1: the title
+    /// holds every word; 2: it does not.
+    [[nodiscard]] int tier(std::string_view title) const;
+    /// True when `text` holds any of the words.
+    [[nodiscard]] bool any_in(std::string_view text) const;
+
+private:
+    std::vector<std::u32string> words_;
+    std::u32string phrase_;
+};
+
+/// At most `width` code points of `text` around the first of `words` found in it, on one line,
+/// with "…" where it was cut; the start of the text when no word is in it.
+std::string snippet(std::string_view text, const std::vector<std::string>& words,
+                    std::size_t width);
+
+}  // namespace inmaek::storage::search_text

@@ -1,0 +1,230 @@
+// /find over the documents of migration 0008: SQLite's FTS5 tables (trigrams for words of three
+// or more characters, two-character tokens for the rest) or PostgreSQL's search_docs with
+// pg_trgm and a GIN index of two-character substrings.
+#include <algorithm>
+#include <array>
+#include <deque>
+#include <tuple>
+
+#include "storage/search_text.hpp"
+#include "storage/sql_repositories.hpp"
+
+namespace inmaek::storage::sql {
+namespace {
+
+/// A document's id is kind * 2^56 + the entity's id (schemas/0008_search.sqlite3.sql).
+constexpr Int kKindStride = Int{1} << 56;
+constexpr std::array kKinds{SearchKind::company, SearchKind::contact, SearchKind::lead,
+                            SearchKind::follow_up, SearchKind::meeting};
+
+// The newest matches of one kind: `low` and `high` bound the kind's range of document ids.
+// Words of three or more characters go through the trigram index; words of two through the
+// two-character tokens when they are all there is, else as a check on the trigram matches (an
+// IN over the other table would run its MATCH once per row).
+constexpr auto kSqliteTrigrams = R"sql(
+    SELECT rowid, title FROM search_docs
+    WHERE search_docs MATCH :trigrams AND rowid BETWEEN :low AND :high
+      AND workspace_id = :workspace_id)sql";
+constexpr auto kSqliteTrigramsTail = " ORDER BY rowid DESC LIMIT :limit";
+constexpr auto kSqliteGrams = R"sql(
+    SELECT d.rowid, d.title FROM search_grams AS g CROSS JOIN search_docs AS d ON d.rowid = g.rowid
+    WHERE search_grams MATCH :grams AND g.rowid BETWEEN :low AND :high
+      AND d.workspace_id = :workspace_id
+    ORDER BY g.rowid DESC LIMIT :limit)sql";
+constexpr auto kSqliteDocument = "SELECT title, body, at FROM search_docs WHERE rowid = :id";
+
+constexpr auto kPostgresqlHead = R"sql(
+    SELECT id, title FROM search_docs
+    WHERE workspace_id = :workspace_id AND id BETWEEN :low AND :high)sql";
+constexpr auto kPostgresqlTail = " ORDER BY id DESC LIMIT :limit";
+constexpr auto kPostgresqlDocument = "SELECT title, body, at FROM search_docs WHERE id = :id";
+
+/// A word as an FTS5 string: in double quotes, its own double quotes doubled.
+std::string fts_string(std::string_view word) {
+    std::string out = "\"";
+    for (const char c : word) {
+        out += c;
+        if (c == '"') out += '"';
+    }
+    return out + "\"";
+}
+
+/// A word as the inside of a LIKE pattern ('\' escapes).
+std::string like_escaped(std::string_view word) {
+    std::string out;
+    for (const char c : word) {
+        if (c == '\\' || c == '%' || c == '_') out += '\\';
+        out += c;
+    }
+    return out;
+}
+
+/// A candidate: its document id, title and how well it matches (lower is better).
+struct Candidate {
+    Int id = 0;
+    std::string title;
+    int tier = 0;
+};
+
+/// The words of a query by the index that can find them.
+struct Words {
+    std::vector<std::string> all;     ///< every word of two or more characters
+    std::vector<std::string> two;     ///< exactly two characters
+    std::vector<std::string> longer;  ///< three or more
+};
+
+Words split_words(std::string_view query) {
+    Words words;
+    for (auto& word : search_text::words(query)) {
+        const auto length = search_text::length(word);
+        if (length < 2) continue;
+        (length == 2 ? words.two : words.longer).push_back(word);
+        words.all.push_back(std::move(word));
+    }
+    return words;
+}
+
+/// A document title's lines: the name, then its aliases (companies and contacts).
+std::vector<std::string_view> lines_of(std::string_view title) {
+    std::vector<std::string_view> lines;
+    std::size_t start = 0;
+    for (;;) {
+        const auto end = title.find('\n', start);
+        lines.push_back(title.substr(start, end - start));
+        if (end == std::string_view::npos) return lines;
+        start = end + 1;
+    }
+}
+
+/// Binds the parameters every per-kind statement has.
+struct KindParameters {
+    Int workspace_id = 0;
+    Int low = 0;
+    Int high = 0;
+    int limit = kSearchCountCap;
+};
+
+std::vector<Candidate> run_candidates(soci::statement& statement, Int& id, std::string& title) {
+    std::vector<Candidate> out;
+    for_each_row(statement, [&] { out.push_back({id, title, 0}); });
+    return out;
+}
+
+}  // namespace
+
+SearchResults SqlSearchRepository::search(Id workspace_id, std::string_view query, int limit,
+                                          std::size_t snippet_width) {
+    const Words words = split_words(query);
+    SearchResults results;
+    if (words.all.empty()) return results;
+
+    KindParameters kind_parameters{.workspace_id = workspace_id};
+    Int id = 0;
+    std::string title;
+    std::deque<std::string> values;  // bound by reference: must not move
+    std::string sql;
+    soci::statement statement(session_);
+    statement.exchange(soci::into(id));
+    statement.exchange(soci::into(title));
+    statement.exchange(soci::use(kind_parameters.workspace_id, "workspace_id"));
+    statement.exchange(soci::use(kind_parameters.low, "low"));
+    statement.exchange(soci::use(kind_parameters.high, "high"));
+    statement.exchange(soci::use(kind_parameters.limit, "limit"));
+    if (postgresql_) {
+        sql = kPostgresqlHead;
+        for (const auto& word : words.all) {
+            const auto name = "w" + std::to_string(values.size());
+            if (search_text::length(word) == 2) {
+                values.push_back(word);
+                sql += " AND grams @> ARRAY[lower(:" + name + ")]";
+            } else {
+                values.push_back(like_escaped(word));
+                sql += " AND doc LIKE '%' || lower(:" + name + ") || '%'";
+            }
+            statement.exchange(soci::use(values.back(), name));
+        }
+        sql += kPostgresqlTail;
+    } else {
+        const auto fts_query = [](const std::vector<std::string>& list) {
+            std::string out;
+            for (const auto& word : list) out += (out.empty() ? "" : " AND ") + fts_string(word);
+            return out;
+        };
+        if (words.longer.empty()) {
+            values.push_back(fts_query(words.two));
+            statement.exchange(soci::use(values.back(), "grams"));
+            sql = kSqliteGrams;
+        } else {
+            values.push_back(fts_query(words.longer));
+            statement.exchange(soci::use(values.back(), "trigrams"));
+            sql = kSqliteTrigrams;
+            for (const auto& word : words.two) {
+                const auto name = "s" + std::to_string(values.size());
+                values.push_back(word);
+                statement.exchange(soci::use(values.back(), name));
+                sql += " AND instr(lower(title || ' ' || body), lower(:" + name + ")) > 0";
+            }
+            sql += kSqliteTrigramsTail;
+        }
+    }
+    statement.alloc();
+    statement.prepare(sql);
+    statement.define_and_bind();
+
+    const search_text::TitleMatcher matcher(words.all);
+    std::vector<std::pair<SearchKind, Candidate>> ranked;
+    for (const auto kind : kKinds) {
+        kind_parameters.low = static_cast<Int>(kind) * kKindStride;
+        kind_parameters.high = kind_parameters.low + kKindStride - 1;
+        auto candidates = run_candidates(statement, id, title);
+        results.total += static_cast<std::int64_t>(candidates.size());
+        results.total_capped =
+            results.total_capped || candidates.size() >= static_cast<std::size_t>(kSearchCountCap);
+        for (auto& candidate : candidates) {
+            candidate.tier = matcher.tier(candidate.title);
+            ranked.emplace_back(kind, std::move(candidate));
+        }
+    }
+    // Tier first, then kind (the candidates of a kind are newest first: a stable sort keeps that).
+    std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+        return std::tie(a.second.tier, a.first) < std::tie(b.second.tier, b.first);
+    });
+    if (ranked.size() > static_cast<std::size_t>(std::max(limit, 0))) {
+        ranked.resize(static_cast<std::size_t>(std::max(limit, 0)));
+    }
+
+    Int document_id = 0;
+    std::string body;
+    Int at = 0;
+    soci::statement document(session_);
+    document.exchange(soci::into(title));
+    document.exchange(soci::into(body));
+    document.exchange(soci::into(at));
+    document.exchange(soci::use(document_id, "id"));
+    document.alloc();
+    document.prepare(postgresql_ ? kPostgresqlDocument : kSqliteDocument);
+    document.define_and_bind();
+    for (const auto& [kind, candidate] : ranked) {
+        document_id = candidate.id;
+        if (!run_single(document)) continue;
+        const auto names = lines_of(title);
+        SearchHit hit{.kind = kind,
+                      .entity_id = candidate.id - static_cast<Int>(kind) * kKindStride,
+                      .title = std::string{names.front()},
+                      .at = timestamp_from_db(at)};
+        // The snippet shows the text the match is in: the body, or else the other names.
+        if (matcher.any_in(body)) {
+            hit.snippet = search_text::snippet(body, words.all, snippet_width);
+        } else {
+            std::string aliases;
+            for (std::size_t i = 1; i < names.size(); ++i) {
+                aliases += (i == 1 ? "" : ", ") + std::string{names[i]};
+            }
+            hit.snippet = search_text::snippet(aliases, words.all, snippet_width);
+        }
+        results.hits.push_back(std::move(hit));
+    }
+    return results;
+}
+
+}  // namespace inmaek::storage::sql

@@ -1,0 +1,315 @@
+// /find and /leads over real repositories on SQLite and on PostgreSQL: the search index of
+// migration 0008 (Korean words of two syllables, Hangul typed decomposed, English in any case,
+// ranking, snippets, the index kept by every write and built for rows written before it) and
+// the lead filters turned into one query.
+#include <gtest/gtest.h>
+
+#include <unicode/normalizer2.h>
+#include <unicode/unistr.h>
+
+#include "handlers/conversation.hpp"
+#include "storage/database.hpp"
+#include "storage/search_text.hpp"
+#include "tests/support/postgres.hpp"
+
+namespace {
+
+using inmaek::handlers::Conversation;
+using inmaek::handlers::ConversationPolicy;
+using inmaek::handlers::Message;
+using inmaek::handlers::Platform;
+using inmaek::handlers::Reply;
+using inmaek::storage::Database;
+using inmaek::storage::DatabaseOptions;
+using inmaek::storage::Id;
+using inmaek::storage::SearchKind;
+using inmaek::storage::SearchResults;
+using inmaek::storage::UnitOfWork;
+using inmaek::test::backend_name;
+using inmaek::test::backends;
+using inmaek::test::execute;
+using inmaek::test::FreshDatabase;
+using inmaek::test::query_text;
+using namespace std::chrono_literals;
+
+constexpr auto kTeamChat = "-1001234567890";
+constexpr auto kOtherTeamChat = "-1009999999999";
+
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+/// Hangul as macOS and iOS keyboards may send it: decomposed into jamo (NFD).
+std::string decomposed(const std::string& text) {
+    UErrorCode status = U_ZERO_ERROR;
+    std::string out;
+    icu::Normalizer2::getNFDInstance(status)
+        ->normalize(icu::UnicodeString::fromUTF8(text), status)
+        .toUTF8String(out);
+    return out;
+}
+
+/// "company 1, meeting 3": the kinds and ids of the hits, in order.
+std::string hits_of(const SearchResults& results) {
+    std::string out;
+    for (const auto& hit : results.hits) {
+        static constexpr const char* kNames[] = {"",     "company",   "contact",
+                                                 "lead", "follow-up", "meeting"};
+        out += (out.empty() ? "" : ", ") + std::string{kNames[static_cast<int>(hit.kind)]} + " " +
+               std::to_string(hit.entity_id);
+    }
+    return out;
+}
+
+class Query : public ::testing::TestWithParam<std::string> {
+protected:
+    void SetUp() override {
+        DatabaseOptions options;
+        options.url = fresh_.url();
+        database_ = std::make_unique<Database>(options);
+        database_->migrate();
+        conversation_ = std::make_unique<Conversation>(ConversationPolicy{});
+    }
+    void TearDown() override {
+        conversation_.reset();
+        database_.reset();
+    }
+
+    /// Says `text` in `chat` as Minji Kim (@minji_kim) or as Jiwoo Park (@jiwoo).
+    Reply say(const std::string& text, const std::string& locale = "ko",
+              const std::string& chat = kTeamChat, bool jiwoo = false) {
+        Message message;
+        message.platform = Platform::telegram;
+        message.event_key = std::to_string(++sequence_);
+        message.chat_id = chat;
+        message.chat_title = "Partners Team";
+        message.sender.id = jiwoo ? "6012345678" : "5012345678";
+        message.sender.display_name = jiwoo ? "Jiwoo Park" : "Minji Kim";
+        message.sender.handle = jiwoo ? "jiwoo" : "minji_kim";
+        message.sender.locale = locale;
+        message.text = text;
+        message.received_at = now_;
+        message.source_message_id = message.event_key;
+        return database_->transact(
+            [&](UnitOfWork& work) { return conversation_->handle(work, message).reply; });
+    }
+    /// Says `text`, which must be stored.
+    void log(const std::string& text, const std::string& chat = kTeamChat, bool jiwoo = false) {
+        const auto reply = say(text, "ko", chat, jiwoo);
+        ASSERT_EQ(reply.kind, Reply::Kind::ok) << text << "\n" << reply.plain_text();
+    }
+    /// The search repository's answer in the team chat's workspace.
+    SearchResults search(const std::string& query, int limit = 10) {
+        return database_->transact([&](UnitOfWork& work) {
+            const auto workspace = work.workspaces().workspace_of_chat("telegram", kTeamChat);
+            EXPECT_TRUE(workspace.has_value());
+            return work.search().search(workspace->id, query, limit, 40);
+        });
+    }
+
+    /// The seed story of 2025-02-04: two companies, two people, a meeting, a lead, a follow-up.
+    void seed() {
+        log("/회사 add 카카오 alias:Kakao,\"Kakao Corp\" industry:플랫폼");
+        log("/회사 add OpenAI alias:오픈AI industry:AI");
+        log("/회사 add 삼성전자 alias:\"Samsung Electronics\" industry:반도체");
+        log("/연락처 add 샘 알트먼 @OpenAI title:CEO alias:\"Sam Altman\"");
+        log("/회의 오늘 11시 @카카오 @OpenAI 참석: 샘 알트먼 : 카카오톡×ChatGPT 연동 논의");
+        log("/회의 어제 @삼성전자 : HBM 반도체 공급 협력 논의");
+        log("/리드 add \"KakaoTalk × ChatGPT integration\" @카카오 @OpenAI 단계:미팅 금액:50억");
+        log("/할일 MOU 초안 송부 2/11까지 리드:1");
+    }
+
+    FreshDatabase fresh_{GetParam()};
+    std::unique_ptr<Database> database_;
+    std::unique_ptr<Conversation> conversation_;
+    std::int64_t sequence_ = 7000;
+    std::chrono::sys_seconds now_{
+        std::chrono::sys_days{std::chrono::year{2025} / std::chrono::February / 4}};
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, Query, ::testing::ValuesIn(backends()), backend_name);
+
+TEST_P(Query, FindsKoreanWordsOfTwoAndThreeSyllables) {
+    seed();
+    EXPECT_EQ(hits_of(search("연동")), "meeting 1");
+    EXPECT_EQ(hits_of(search("반도체")), "company 3, meeting 2");
+    EXPECT_EQ(hits_of(search("초안")), "follow-up 1");
+    // Two words: both must be there, whichever index finds each.
+    EXPECT_EQ(hits_of(search("카카오톡 연동")), "meeting 1");
+    EXPECT_EQ(hits_of(search("반도체 연동")), "");
+    EXPECT_EQ(hits_of(search("\"공급 협력\"")), "meeting 2");
+}
+
+TEST_P(Query, DecomposedHangulFindsComposedText) {
+    seed();
+    const auto query = decomposed("연동");
+    ASSERT_NE(query, "연동");  // six jamo, not two syllables
+    EXPECT_EQ(hits_of(search(query)), "meeting 1");
+    EXPECT_EQ(hits_of(search(decomposed("반도체"))), "company 3, meeting 2");
+    EXPECT_EQ(hits_of(search(decomposed("샘 알트먼"))), "contact 1");
+}
+
+TEST_P(Query, EnglishIsCaseInsensitive) {
+    seed();
+    EXPECT_EQ(hits_of(search("chatgpt")), "lead 1, meeting 1");
+    EXPECT_EQ(hits_of(search("CHATGPT")), "lead 1, meeting 1");
+    EXPECT_EQ(hits_of(search("kakao corp")), "company 1");
+    EXPECT_EQ(hits_of(search("sam altman")), "contact 1");
+    EXPECT_EQ(hits_of(search("ai")), "company 2");  // two letters, any case
+    EXPECT_EQ(hits_of(search("HBM")), "meeting 2");
+}
+
+TEST_P(Query, NamesRankBeforeTitlesAndTitlesBeforeText) {
+    seed();
+    log("/회의 오늘 15시 @OpenAI : 카카오 후속 미팅, 카카오 API 가격");
+    log("/리드 add \"카카오 챗봇\" @카카오");
+    const auto results = search("카카오");
+    // The company called 카카오, then the lead titled with it, then the text that mentions it,
+    // newest first.
+    EXPECT_EQ(hits_of(results), "company 1, lead 2, meeting 3, meeting 1");
+    EXPECT_EQ(results.total, 4);
+    EXPECT_FALSE(results.total_capped);
+}
+
+TEST_P(Query, SnippetsShowTheTextAroundTheWord) {
+    seed();
+    log("/회의 오늘 16시 @카카오 : 오전에는 일정 조율과 참석자 확인, 점심 이후 보안 검토와 "
+        "개인정보 처리 방침 설명, 마지막으로 결제 연동 일정 합의");
+    const auto results = search("결제");
+    ASSERT_EQ(results.hits.size(), 1U);
+    const auto& snippet = results.hits[0].snippet;
+    EXPECT_TRUE(contains(snippet, "결제 연동")) << snippet;
+    EXPECT_TRUE(snippet.starts_with("…")) << snippet;
+    EXPECT_LE(inmaek::storage::search_text::length(snippet), 42U) << snippet;
+    // A short text is shown whole.
+    EXPECT_EQ(search("HBM").hits.at(0).snippet, "HBM 반도체 공급 협력 논의");
+}
+
+TEST_P(Query, IndexFollowsChangesAndStaysInItsWorkspace) {
+    seed();
+    log("/리드 1 메모:\"SoC 양산 일정\"");
+    EXPECT_EQ(hits_of(search("양산")), "lead 1");
+    log("/리드 1 메모:\"NPU 설계\"");
+    EXPECT_EQ(hits_of(search("양산")), "");
+    EXPECT_EQ(hits_of(search("npu")), "lead 1");
+    // An alias added later is found; another workspace's text never is.
+    log("/회의 오늘 @Kakao : 비밀 연동 계획", kOtherTeamChat);
+    EXPECT_EQ(hits_of(search("비밀")), "");
+    EXPECT_EQ(hits_of(search("연동")), "meeting 1");
+}
+
+TEST_P(Query, TooShortWordsFindNothing) {
+    seed();
+    EXPECT_EQ(search("연").total, 0);
+    EXPECT_EQ(search("  ").total, 0);
+    EXPECT_EQ(search("연 동").total, 0);
+}
+
+TEST_P(Query, BackfillIndexesRowsWrittenBeforeTheMigration) {
+    seed();
+    // Back to the schema before 0008, with the rows kept; then migrate again.
+    const auto& url = fresh_.url();
+    if (fresh_.backend() == "sqlite3") {
+        for (const char* kind : {"trigger", "view"}) {
+            for (;;) {
+                const auto name =
+                    query_text(url, std::string{"SELECT coalesce(min(name), '') FROM sqlite_schema "
+                                                "WHERE type = '"} +
+                                        kind + "' AND name LIKE '%search%'");
+                if (name.empty()) break;
+                execute(url, std::string{"DROP "} + kind + " " + name);
+            }
+        }
+        execute(url, "DROP TABLE search_docs");
+        execute(url, "DROP TABLE search_grams");
+    } else {
+        execute(url, "DROP FUNCTION search_docs_sync() CASCADE");
+        execute(url, "DROP FUNCTION search_refresh(INTEGER, BIGINT, BIGINT)");
+        execute(url, "DROP TABLE search_docs");
+        execute(url, "DROP FUNCTION inmaek_bigrams(text)");
+        for (const char* view : {"company", "contact", "lead", "follow_up", "meeting"}) {
+            execute(url, std::string{"DROP VIEW search_"} + view + "_source");
+        }
+    }
+    execute(url, "DROP INDEX leads_created");
+    execute(url, "DROP INDEX leads_due");
+    execute(url, "DELETE FROM schema_migrations WHERE version = 8");
+    database_ = std::make_unique<Database>(DatabaseOptions{.url = url});
+    EXPECT_EQ(database_->migrate(), 1);
+    EXPECT_EQ(hits_of(search("연동")), "meeting 1");
+    EXPECT_EQ(hits_of(search("kakao corp")), "company 1");
+    EXPECT_EQ(hits_of(search("초안")), "follow-up 1");
+}
+
+TEST_P(Query, FindAnswersWithRankedHitsAndHowManyMore) {
+    seed();
+    for (int i = 0; i < 12; ++i) log("/회의 오늘 @카카오 : 연동 점검 " + std::to_string(i));
+    const auto reply = say("/검색 연동");
+    const auto text = reply.plain_text();
+    EXPECT_EQ(reply.title, "🔎 연동 · 13건") << text;
+    EXPECT_EQ(reply.lines.size(), 11U) << text;
+    EXPECT_EQ(reply.lines.front(), "📅 회의 #14 · 2025-02-04 — 연동 점검 11") << text;
+    EXPECT_EQ(reply.lines.back(), "  … 외 3건") << text;
+
+    const auto english = say("/find kakao", "en");
+    EXPECT_EQ(english.lines.at(0), "🏢 카카오 — Kakao, Kakao Corp") << english.plain_text();
+    EXPECT_TRUE(contains(say("/find ChatGPT", "en").plain_text(),
+                         "📈 Lead #1 KakaoTalk × ChatGPT integration"));
+    EXPECT_EQ(say("/find 없는말", "en").title, "Nothing found for '없는말'.");
+    const auto mistake = say("/find 연", "en");
+    EXPECT_EQ(mistake.kind, Reply::Kind::error);
+    EXPECT_TRUE(contains(mistake.title, "two or more characters")) << mistake.plain_text();
+}
+
+TEST_P(Query, LeadsFilterCombinations) {
+    seed();
+    say("/help", "en", kTeamChat, true);  // Jiwoo joins
+    log("/리드 add \"HBM 공급\" @삼성전자 단계:협상 금액:120억 담당:@jiwoo 마감:3/15");
+    log("/리드 add \"AI 반도체 PoC\" @삼성전자 단계:PoC 금액:8억 마감:2/28");
+    log("/리드 add \"Enterprise API\" @OpenAI 단계:협상 금액:$2M");
+    log("/리드 add \"오픈AI 교육\" @OpenAI 단계:무산 금액:3억");
+
+    const auto titles = [&](const std::string& filters) {
+        const auto reply = say("/leads " + filters, "en");
+        std::string out = reply.title;
+        for (const auto& line : reply.lines) out += "\n" + line;
+        return out;
+    };
+    EXPECT_EQ(titles("stage:negotiation"),
+              "📈 Leads (2)\n#4 Enterprise API · negotiation · $2,000,000 · OpenAI · owner "
+              "Minji Kim\n#2 HBM 공급 · negotiation · ₩12,000,000,000 · 삼성전자 · owner Jiwoo "
+              "Park · due 2025-03-15");
+    EXPECT_EQ(titles("industry:반도체 value>10억 sort:-value"),
+              "📈 Leads (1)\n#2 HBM 공급 · negotiation · ₩12,000,000,000 · 삼성전자 · owner Jiwoo "
+              "Park · due 2025-03-15");
+    EXPECT_TRUE(contains(titles("company:\"Samsung Electronics\" sort:value"), "Leads (2)\n#3"));
+    EXPECT_TRUE(contains(titles("@삼성전자 sort:-value"), "Leads (2)\n#2"));
+    EXPECT_TRUE(contains(titles("owner:@jiwoo"), "Leads (1)\n#2 "));
+    EXPECT_TRUE(contains(titles("value<$3M"), "Leads (1)\n#4 "));
+    EXPECT_TRUE(contains(titles("due:2/28"), "Leads (1)\n#3 "));
+    EXPECT_TRUE(contains(titles("stage:open company:OpenAI value>=50억"), "Leads (1)\n#1 "));
+    EXPECT_TRUE(
+        contains(titles("since:2025-02-04 until:2025-02-04 limit:2"), "Leads (5)\n#5 오픈AI 교육"));
+    EXPECT_TRUE(contains(titles("since:2025-02-04 until:2025-02-04 limit:2"), "… and 3 more"));
+    EXPECT_EQ(titles("since:2025-02-05"), "No lead matches.");
+    // Korean keys and stage names, and the Korean answer.
+    const auto korean = say("/리드목록 단계:협상 금액>100억 담당:@jiwoo");
+    EXPECT_EQ(korean.title, "📈 리드 (1건)") << korean.plain_text();
+}
+
+TEST_P(Query, LeadsMistakeSaysWhatWasNotUnderstoodAndChangesNothing) {
+    seed();
+    const auto before = query_text(fresh_.url(), "SELECT COUNT(*) FROM audit_log");
+    const auto reply = say("/leads stage:maybe price>3 sort:size", "en");
+    EXPECT_EQ(reply.kind, Reply::Kind::error);
+    EXPECT_TRUE(contains(reply.title, "'maybe' is not a stage")) << reply.plain_text();
+    EXPECT_TRUE(contains(reply.title, "I did not understand 'price>3'")) << reply.plain_text();
+    EXPECT_TRUE(contains(reply.title, "I cannot sort by 'size'")) << reply.plain_text();
+    EXPECT_TRUE(contains(reply.usage, "/leads [stage:…]")) << reply.plain_text();
+    EXPECT_EQ(say("/leads company:Nokia", "en").title, "⚠️ No company called 'Nokia'.");
+    EXPECT_EQ(say("/leads owner:@nobodyhere", "en").title,
+              "⚠️ Nobody on the team is called 'nobodyhere'.");
+    EXPECT_EQ(query_text(fresh_.url(), "SELECT COUNT(*) FROM audit_log"), before);
+}
+
+}  // namespace
