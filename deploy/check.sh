@@ -528,7 +528,7 @@ def check_compose():
     for upstream, servers in upstreams.items():
         check(sorted(servers) == sorted(f"{r}:8080" for r in replicas),
               f"nginx.conf: upstream {upstream} = the replicas on 8080 ({' '.join(servers)})")
-        for location in ("/hooks/", "= /healthz", "= /readyz"):
+        for location in ("/hooks/", "/api/", "= /healthz", "= /readyz"):
             check(locations.get(location) == f"http://{upstream}",
                   f"nginx.conf: location {location} -> http://{upstream}")
     check(limit == example_value("server", "body_limit"),
@@ -536,7 +536,7 @@ def check_compose():
     _, tls_locations, tls_limit = nginx_blocks(read("deploy", "nginx-tls.example.conf"))
     check(tls_limit == example_value("server", "body_limit"),
           "nginx-tls.example.conf: client_max_body_size = server.body_limit")
-    for location in ("/hooks/", "= /healthz", "= /readyz"):
+    for location in ("/hooks/", "/api/", "= /healthz", "= /readyz"):
         check(str(tls_locations.get(location, "")).startswith("http://"),
               f"nginx-tls.example.conf: location {location} is proxied")
 

@@ -157,8 +157,14 @@ Reply leads(Context& ctx, std::string_view args) {
 }  // namespace
 
 void register_query_commands(Router& router) {
-    router.add({"find", {"검색", "찾기"}, Msg::summary_find, Msg::usage_find, find});
-    router.add({"leads", {"리드목록", "리드들"}, Msg::summary_leads, Msg::usage_leads, leads});
+    // Both read across the workspace: slow enough for Discord's deferred answer.
+    router.add({"find", {"검색", "찾기"}, Msg::summary_find, Msg::usage_find, find, /*slow=*/true});
+    router.add({"leads",
+                {"리드목록", "리드들"},
+                Msg::summary_leads,
+                Msg::usage_leads,
+                leads,
+                /*slow=*/true});
 }
 
 }  // namespace inmaek::handlers
