@@ -68,6 +68,17 @@ private:
                       const std::vector<storage::Workspace>& workspaces);
     int run_reminders(std::chrono::sys_seconds now,
                       const std::vector<storage::Workspace>& workspaces);
+    /// Where a follow-up's reminder goes: its assignee's direct messages where the platform
+    /// allows (bot/platforms/adapter.hpp, direct_chat), else the chat it came from; nullopt when
+    /// neither can be pushed to.
+    struct ReminderTarget {
+        const platforms::Adapter* adapter;
+        std::string platform;
+        std::string destination;
+    };
+    [[nodiscard]] std::optional<ReminderTarget> reminder_target(
+        storage::UnitOfWork& work, const storage::Workspace& workspace,
+        const storage::FollowUp& follow_up, const std::optional<storage::User>& assignee) const;
     /// The adapter of `platform` when its pushes can be delivered, else nullptr.
     [[nodiscard]] const platforms::Adapter* pusher(std::string_view platform) const;
 

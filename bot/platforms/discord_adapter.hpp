@@ -86,6 +86,9 @@ public:
     /// autocomplete {"type":8,"data":{"choices":[]}}, everything else {"type":6}.
     [[nodiscard]] Response acknowledge(const Parsed& parsed, unsigned version,
                                        bool keep_alive) const override;
+    /// Room left for markup within an embed's 4,096-character description and 6,000 in all,
+    /// markdown escapes included.
+    [[nodiscard]] std::size_t push_chars() const override { return 3500; }
     /// A channel message: destination "guild/channel" (the chat key) or "channel".
     [[nodiscard]] std::optional<Push> push_to(std::string_view destination,
                                               const handlers::Reply& reply) const override;

@@ -287,7 +287,9 @@ TEST_F(Transfer, BackupHasEveryRowAndRestoresIntoAWorkingDatabase) {
     }
     // One file, no write-ahead log beside it.
     EXPECT_EQ(pragma(backup_file, "journal_mode"), "delete");
-    EXPECT_EQ(source_counts.size(), kTables.size() + 1);
+    // schema_migrations, pipeline_totals and follow_up_totals (kept by triggers; a transfer does
+    // not copy them).
+    EXPECT_EQ(source_counts.size(), kTables.size() + 3);
 
     // Restore: the copy under a database's name serves what the source served.
     const auto restored_file = dir_ / "restored" / "inmaek.db";
@@ -447,6 +449,12 @@ TEST_F(Transfer, MigrateDataCopiesEveryTableIntoPostgresqlKeepingIds) {
         ASSERT_TRUE(lead);
         EXPECT_EQ(lead->value, (Money{.amount = 5'000'000'000, .currency = "KRW"}));
         EXPECT_EQ(lead->company_ids, (std::vector<Id>{seeded_.kakao, seeded_.openai}));
+        // The target's triggers counted each copied lead once.
+        const auto pipeline = work.summaries().pipeline(seeded_.workspace);
+        ASSERT_EQ(pipeline.size(), 1U);
+        EXPECT_EQ(pipeline[0].stage, "negotiation");
+        EXPECT_EQ(pipeline[0].leads, 1);
+        EXPECT_EQ(pipeline[0].amount, 5'000'000'000);
         EXPECT_EQ(work.events().find_reply("telegram", "update:1"), R"({"text":"✅"})");
         const auto audit = work.audit().recent(seeded_.workspace, 10);
         ASSERT_EQ(audit.size(), 1U);
