@@ -42,7 +42,9 @@ struct SchedulerOptions {
 /// each queued in the outbox exactly once: a summary_runs row (a summary) or follow_ups'
 /// reminded_on (a reminder) is claimed in the transaction that queues the message, so a
 /// restart, a second replica or a clock jump never queues twice. Times are computed in the IANA
-/// zone of the subscription or workspace, so 09:00 stays 09:00 across DST changes.
+/// zone of the subscription or workspace, so 09:00 stays 09:00 across DST changes. A summary
+/// longer than the platform's message goes out as several rows, in order (push_parts); a reminder
+/// goes to its assignee directly where the platform allows (reminder_target).
 class Scheduler {
 public:
     /// `adapters` render pushes by platform name; `deliverable` says which platforms have an

@@ -3,7 +3,7 @@
 -- or value updates two rows of pipeline_totals: they are updated in key order, so that two
 -- transactions moving leads in opposite directions wait for each other instead of deadlocking.
 CREATE TABLE pipeline_totals (
-    workspace_id BIGINT NOT NULL REFERENCES workspaces (id),
+    workspace_id BIGINT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
     stage        TEXT   NOT NULL,
     currency     TEXT   NOT NULL,
     leads        BIGINT NOT NULL,
@@ -55,7 +55,7 @@ CREATE TRIGGER leads_keep_totals_update
     EXECUTE FUNCTION leads_keep_totals();
 
 CREATE TABLE follow_up_totals (
-    workspace_id BIGINT NOT NULL PRIMARY KEY REFERENCES workspaces (id),
+    workspace_id BIGINT NOT NULL PRIMARY KEY REFERENCES workspaces (id) ON DELETE CASCADE,
     open_dated   BIGINT NOT NULL
 );
 INSERT INTO follow_up_totals (workspace_id, open_dated)

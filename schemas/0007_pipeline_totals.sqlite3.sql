@@ -11,7 +11,7 @@
 -- INSERT OR IGNORE, which an outer INSERT OR REPLACE would turn into a replace). The PostgreSQL
 -- sibling has the same schema.
 CREATE TABLE pipeline_totals (
-    workspace_id BIGINT NOT NULL REFERENCES workspaces (id),
+    workspace_id BIGINT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
     stage        TEXT   NOT NULL,
     currency     TEXT   NOT NULL,
     leads        BIGINT NOT NULL,
@@ -62,7 +62,7 @@ END;
 -- a short range of follow_ups_open, where counting the overdue ones read every open follow-up
 -- ever missed. Derived the same way: not copied by a transfer, rebuilt after a bulk load.
 CREATE TABLE follow_up_totals (
-    workspace_id BIGINT NOT NULL PRIMARY KEY REFERENCES workspaces (id),
+    workspace_id BIGINT NOT NULL PRIMARY KEY REFERENCES workspaces (id) ON DELETE CASCADE,
     open_dated   BIGINT NOT NULL
 );
 INSERT INTO follow_up_totals (workspace_id, open_dated)
