@@ -59,6 +59,17 @@ storage::OutboxMessage outbox_row(const storage::Workspace& workspace, const pla
     return row;
 }
 
+/// Queues the parts of one message in order, exactly once each: the first under `key`, the
+/// next ones under "<key>:2", "<key>:3" … (the outbox sends a chat's rows in order).
+void enqueue_parts(storage::UnitOfWork& work, const storage::Workspace& workspace,
+                   const std::vector<platforms::Push>& parts, const std::string& platform,
+                   const std::string& kind, const std::string& key) {
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        work.outbox().enqueue(outbox_row(workspace, parts[i], platform, kind,
+                                         i == 0 ? key : key + ":" + std::to_string(i + 1)));
+    }
+}
+
 }  // namespace
 
 Scheduler::Scheduler(storage::Database& database, std::vector<const platforms::Adapter*> adapters,
@@ -171,12 +182,12 @@ int Scheduler::run_summaries(sys_seconds now,
                         handlers::mark_late(
                             summary, handlers::format_local_time(subscription.local_time), lang);
                     }
-                    const auto push = adapter->push_to(subscription.platform_chat_id, summary);
-                    if (!push) return false;
-                    work.outbox().enqueue(outbox_row(*workspace, *push, subscription.platform,
-                                                     "summary",
-                                                     "summary:" + std::to_string(subscription.id) +
-                                                         ":" + date::format("%F", local_date)));
+                    const auto parts =
+                        platforms::push_parts(*adapter, subscription.platform_chat_id, summary);
+                    if (parts.empty()) return false;
+                    enqueue_parts(work, *workspace, parts, subscription.platform, "summary",
+                                  "summary:" + std::to_string(subscription.id) + ":" +
+                                      date::format("%F", local_date));
                     return true;
                 });
                 settled_[subscription.id] = local_date;
@@ -200,6 +211,25 @@ int Scheduler::run_summaries(sys_seconds now,
     return queued;
 }
 
+std::optional<Scheduler::ReminderTarget> Scheduler::reminder_target(
+    storage::UnitOfWork& work, const storage::Workspace& workspace,
+    const storage::FollowUp& follow_up, const std::optional<storage::User>& assignee) const {
+    if (assignee) {
+        if (const auto* adapter = pusher(assignee->platform)) {
+            // Telegram's private chat has the user's id; bound here, they have talked to the bot.
+            const auto own_chat =
+                work.workspaces().workspace_of_chat(assignee->platform, assignee->platform_user_id);
+            const bool known = own_chat && own_chat->id == workspace.id;
+            if (auto direct = adapter->direct_chat(assignee->platform_user_id, known)) {
+                return ReminderTarget{adapter, assignee->platform, std::move(*direct)};
+            }
+        }
+    }
+    const auto* adapter = pusher(follow_up.origin_platform);
+    if (adapter == nullptr || follow_up.origin_chat.empty()) return std::nullopt;
+    return ReminderTarget{adapter, follow_up.origin_platform, follow_up.origin_chat};
+}
+
 int Scheduler::run_reminders(sys_seconds now, const std::vector<storage::Workspace>& workspaces) {
     constexpr int kBatch = 50;
     int queued = 0;
@@ -221,24 +251,24 @@ int Scheduler::run_reminders(sys_seconds now, const std::vector<storage::Workspa
                         work.follow_ups().claim_reminders(workspace.id, local_date, kBatch);
                     int count = 0;
                     for (const auto& follow_up : follow_ups) {
-                        const auto* adapter = pusher(follow_up.origin_platform);
-                        if (adapter == nullptr || follow_up.origin_chat.empty()) {
-                            spdlog::info("scheduler: follow-up #{} has no chat to be reminded in",
-                                         follow_up.id);
-                            continue;
-                        }
                         std::optional<storage::User> assignee;
                         if (follow_up.assignee_id) {
                             assignee =
                                 work.workspaces().get_user(workspace.id, *follow_up.assignee_id);
                         }
-                        const auto push = adapter->push_to(
-                            follow_up.origin_chat, handlers::reminder(follow_up, assignee, lang));
-                        if (!push) continue;
-                        work.outbox().enqueue(
-                            outbox_row(workspace, *push, follow_up.origin_platform, "reminder",
-                                       "reminder:" + std::to_string(follow_up.id) + ":" +
-                                           date::format("%F", local_date)));
+                        const auto target = reminder_target(work, workspace, follow_up, assignee);
+                        if (!target) {
+                            spdlog::info("scheduler: follow-up #{} has no chat to be reminded in",
+                                         follow_up.id);
+                            continue;
+                        }
+                        const auto parts =
+                            platforms::push_parts(*target->adapter, target->destination,
+                                                  handlers::reminder(follow_up, assignee, lang));
+                        if (parts.empty()) continue;
+                        enqueue_parts(work, workspace, parts, target->platform, "reminder",
+                                      "reminder:" + std::to_string(follow_up.id) + ":" +
+                                          date::format("%F", local_date));
                         ++count;
                     }
                     return std::pair{follow_ups.size(), count};

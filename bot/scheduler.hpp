@@ -42,7 +42,9 @@ struct SchedulerOptions {
 /// each queued in the outbox exactly once: a summary_runs row (a summary) or follow_ups'
 /// reminded_on (a reminder) is claimed in the transaction that queues the message, so a
 /// restart, a second replica or a clock jump never queues twice. Times are computed in the IANA
-/// zone of the subscription or workspace, so 09:00 stays 09:00 across DST changes.
+/// zone of the subscription or workspace, so 09:00 stays 09:00 across DST changes. A summary
+/// longer than the platform's message goes out as several rows, in order (push_parts); a reminder
+/// goes to its assignee directly where the platform allows (reminder_target).
 class Scheduler {
 public:
     /// `adapters` render pushes by platform name; `deliverable` says which platforms have an
@@ -68,6 +70,17 @@ private:
                       const std::vector<storage::Workspace>& workspaces);
     int run_reminders(std::chrono::sys_seconds now,
                       const std::vector<storage::Workspace>& workspaces);
+    /// Where a follow-up's reminder goes: its assignee's direct messages where the platform
+    /// allows (bot/platforms/adapter.hpp, direct_chat), else the chat it came from; nullopt when
+    /// neither can be pushed to.
+    struct ReminderTarget {
+        const platforms::Adapter* adapter;
+        std::string platform;
+        std::string destination;
+    };
+    [[nodiscard]] std::optional<ReminderTarget> reminder_target(
+        storage::UnitOfWork& work, const storage::Workspace& workspace,
+        const storage::FollowUp& follow_up, const std::optional<storage::User>& assignee) const;
     /// The adapter of `platform` when its pushes can be delivered, else nullptr.
     [[nodiscard]] const platforms::Adapter* pusher(std::string_view platform) const;
 

@@ -68,6 +68,15 @@ Outcome Conversation::handle(storage::UnitOfWork& db, const Message& message) co
                                  nlohmann::json(outcome.reply).dump());
         }
     };
+    if (!workspace && message.direct) {
+        // A private chat with the bot belongs to its person's team, when they are in one: there
+        // their reminders arrive and their /done buttons are pressed.
+        if (const auto own = workspaces.only_workspace_of_user(platform, message.sender.id)) {
+            const auto bound =
+                workspaces.bind_chat({0, own->id, std::string{platform}, key, message.chat_title});
+            workspace = bound.workspace_id == own->id ? own : workspaces.get(bound.workspace_id);
+        }
+    }
     if (!workspace) {
         if (!policy_.auto_bind) {
             const auto lang = text::lang_from_locale(message.sender.locale,

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "handlers/text.hpp"
+
 namespace inmaek::handlers {
 
 std::string Reply::plain_text() const {
@@ -15,6 +17,63 @@ std::string Reply::plain_text() const {
         out += usage;
     }
     return out;
+}
+
+namespace {
+
+/// Room kept in a part's budget for the " (k/n)" after its title.
+constexpr std::size_t kPartMarkChars = 10;
+
+/// The lines of `reply` grouped into parts of at most `budget` characters, the title's and the
+/// newlines counted.
+std::vector<std::vector<std::string>> pack_lines(const Reply& reply, std::size_t budget) {
+    const auto title = text::length(reply.title);
+    const auto room = budget > title + 1 ? budget - title - 1 : 1;
+    std::vector<std::vector<std::string>> parts(1);
+    std::size_t used = title;
+    for (const auto& original : reply.lines) {
+        auto line = text::length(original) > room ? text::ellipsize(original, room) : original;
+        const auto size = text::length(line) + 1;
+        if (used + size > budget && !parts.back().empty()) {
+            auto& full = parts.back();
+            std::vector<std::string> next;
+            // A section's header whose items all go to the next part goes with them.
+            if (line.starts_with(' ') && full.size() > 1 && !full.back().starts_with(' ')) {
+                next.push_back(std::move(full.back()));
+                full.pop_back();
+            }
+            used = title;
+            for (const auto& moved : next) used += text::length(moved) + 1;
+            parts.push_back(std::move(next));
+        }
+        used += size;
+        parts.back().push_back(std::move(line));
+    }
+    return parts;
+}
+
+}  // namespace
+
+std::vector<Reply> split_reply(const Reply& reply, std::size_t max_chars) {
+    if (text::length(reply.plain_text()) <= max_chars) return {reply};
+    const auto usage = reply.usage.empty() ? 0 : text::length(reply.usage) + 1;
+    const auto budget = max_chars > kPartMarkChars + usage ? max_chars - kPartMarkChars - usage : 1;
+    const auto groups = pack_lines(reply, budget);
+    std::vector<Reply> parts;
+    for (std::size_t i = 0; i < groups.size(); ++i) {
+        Reply part;
+        part.kind = reply.kind;
+        part.lang = reply.lang;
+        part.title =
+            reply.title + " (" + std::to_string(i + 1) + "/" + std::to_string(groups.size()) + ")";
+        part.lines = groups[i];
+        if (i + 1 == groups.size()) {
+            part.usage = reply.usage;
+            part.buttons = reply.buttons;
+        }
+        parts.push_back(std::move(part));
+    }
+    return parts;
 }
 
 namespace {

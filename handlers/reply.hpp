@@ -31,6 +31,13 @@ struct Reply {
     [[nodiscard]] bool empty() const { return title.empty() && lines.empty() && usage.empty(); }
 };
 
+/// `reply` as messages of at most `max_chars` characters each (plain text, as text::length
+/// counts), in order: one part when it fits. Parts are cut between lines, never inside one (a
+/// longer line is ellipsized), and a line that introduces indented ones (a section's header)
+/// moves to the next part rather than end one. Each part carries the title with " (k/n)"; the
+/// usage and the buttons go with the last part.
+std::vector<Reply> split_reply(const Reply& reply, std::size_t max_chars);
+
 void to_json(nlohmann::json& out, const Reply& reply);
 void from_json(const nlohmann::json& in, Reply& reply);
 

@@ -23,11 +23,12 @@ namespace {
 using storage::Day;
 using storage::Page;
 
-/// Items read per section; rendering may show fewer to stay within kMaxChars.
+/// Items read and shown per section.
 constexpr int kSectionItems = 10;
-/// Messengers cut long messages (Telegram at 4,096 characters); stay well below.
+/// /summary answers in one message, which messengers cut (Telegram at 4,096 characters): it
+/// stays well below by showing fewer items per section, the sizes tried in turn until it fits.
+/// The scheduled summary shows every section in full and is split into parts instead.
 constexpr std::size_t kMaxChars = 3500;
-/// Section sizes tried in turn until the text fits.
 constexpr std::array kCaps{10, 5, 3, 1};
 /// How long an open lead may rest in a stage before the summary calls it idle.
 struct IdleRule {
@@ -258,6 +259,17 @@ Facts read_facts(storage::UnitOfWork& db, storage::Id workspace_id, const date::
     return facts;
 }
 
+/// An empty summary of local days [first, last]: its kind, language and title.
+Reply titled(Lang lang, Day first, Day last) {
+    Reply reply;
+    reply.kind = Reply::Kind::info;
+    reply.lang = lang;
+    reply.title =
+        tr(lang, Msg::report_title,
+           first == last ? format_day(first) : format_day(first) + " ~ " + format_day(last));
+    return reply;
+}
+
 Reply summary(Context& ctx, std::string_view args) {
     const Day today{ctx.today()};
     const auto word = text::lower(text::trim(args));
@@ -272,7 +284,13 @@ Reply summary(Context& ctx, std::string_view args) {
         }
         first = last = Day{*when->date};
     }
-    return summarize(ctx.db, ctx.workspace, ctx.lang, ctx.zone, first, last, today);
+    const auto facts = read_facts(ctx.db, ctx.workspace.id, ctx.zone, first, last, today);
+    auto reply = titled(ctx.lang, first, last);
+    for (const auto cap : kCaps) {
+        reply.lines = Writer(ctx.lang, ctx.zone, first != last, today, cap).write(facts);
+        if (reply.plain_text().size() <= kMaxChars) break;
+    }
+    return reply;
 }
 
 }  // namespace
@@ -280,16 +298,8 @@ Reply summary(Context& ctx, std::string_view args) {
 Reply summarize(storage::UnitOfWork& db, const storage::Workspace& workspace, Lang lang,
                 const date::time_zone* zone, Day first, Day last, Day today) {
     const auto facts = read_facts(db, workspace.id, zone, first, last, today);
-    Reply reply;
-    reply.kind = Reply::Kind::info;
-    reply.lang = lang;
-    reply.title =
-        tr(lang, Msg::report_title,
-           first == last ? format_day(first) : format_day(first) + " ~ " + format_day(last));
-    for (const auto cap : kCaps) {
-        reply.lines = Writer(lang, zone, first != last, today, cap).write(facts);
-        if (reply.plain_text().size() <= kMaxChars) break;
-    }
+    auto reply = titled(lang, first, last);
+    reply.lines = Writer(lang, zone, first != last, today, std::size_t{kSectionItems}).write(facts);
     return reply;
 }
 

@@ -15,8 +15,9 @@ namespace inmaek::handlers {
 
 /// The summary of local days [first, last] in the workspace's zone, as of `today` (follow-ups due
 /// and overdue, idle leads and the pipeline are as of today; meetings scheduled for today are
-/// listed too when today is after the period). Short, grouped lines in `lang`, at most about
-/// 3,500 characters whatever the day held.
+/// listed too when today is after the period). Short, grouped lines in `lang`, at most 10 items
+/// a section: longer than one message can hold on a busy day, so a push is split into parts
+/// (split_reply in handlers/reply.hpp). /summary fits its answer in one message instead.
 Reply summarize(storage::UnitOfWork& db, const storage::Workspace& workspace, Lang lang,
                 const date::time_zone* zone, storage::Day first, storage::Day last,
                 storage::Day today);

@@ -34,6 +34,10 @@ public:
     virtual std::optional<Workspace> workspace_of_chat(std::string_view platform,
                                                        std::string_view platform_chat_id) = 0;
     virtual Chat bind_chat(const Chat& chat) = 0;
+    /// The one workspace that knows this platform user; nullopt when none or several do (a
+    /// private chat with the bot is then not theirs to pick).
+    virtual std::optional<Workspace> only_workspace_of_user(std::string_view platform,
+                                                            std::string_view platform_user_id) = 0;
 
     virtual std::optional<User> find_user(Id workspace_id, std::string_view platform,
                                           std::string_view platform_user_id) = 0;

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <map>
 #include <tuple>
 
 #include "storage/sql_repositories.hpp"
@@ -22,14 +23,27 @@ constexpr auto kEnqueue = R"sql(
 // SKIP LOCKED, a second claimer on PostgreSQL would pick the same ids in its subquery, wait for
 // the first one's commit and then take the rows again (READ COMMITTED re-checks only the outer
 // WHERE). SQLite runs one writer at a time, so the plain subquery is exact there.
+// A chat's messages go out in the order they were queued (the parts of a summary): a row waits
+// while an earlier pending row of its chat is not due (a retry, a rate limit) or is held by
+// another claimer (index outbox_pending_chat). Rows are taken oldest first, so a chat's earlier
+// rows are claimed with or before its later ones.
 constexpr auto kClaimSelect = R"sql(
     UPDATE outbox SET claimed_until = :lease_until, claimed_by = :sender
     WHERE id IN (
         SELECT id FROM outbox
         WHERE status = 'pending' AND next_attempt_at <= :now
           AND (claimed_until IS NULL OR claimed_until <= :now_again)
-        ORDER BY next_attempt_at, id
+          AND NOT EXISTS (
+              SELECT 1 FROM outbox earlier
+              WHERE earlier.status = 'pending' AND earlier.platform = outbox.platform
+                AND earlier.destination = outbox.destination AND earlier.id < outbox.id
+                AND (earlier.next_attempt_at > :now3 OR earlier.claimed_until > :now4))
+        ORDER BY id
         LIMIT :limit)sql";
+// Claims take turns on PostgreSQL, so that one sees the leases another just took: otherwise two
+// replicas could split one chat's rows between them and send them out of order. A claim is one
+// short statement; SQLite runs one writer at a time anyway.
+constexpr auto kClaimTurn = "SELECT pg_advisory_xact_lock(hashtext('inmaek outbox claim'))";
 constexpr auto kClaimReturning = ") RETURNING " INMAEK_OUTBOX_COLUMNS;
 
 constexpr auto kMarkSent = R"sql(
@@ -63,6 +77,26 @@ constexpr auto kRequeue = R"sql(
 constexpr auto kCounts = "SELECT status, COUNT(*) FROM outbox GROUP BY status ORDER BY status";
 
 #undef INMAEK_OUTBOX_COLUMNS
+
+/// RETURNING gives no order: the oldest due first, and each chat's rows in the order they were
+/// queued, in the places its rows take in that order.
+std::vector<OutboxMessage> in_delivery_order(std::vector<OutboxMessage> claimed) {
+    std::sort(claimed.begin(), claimed.end(), [](const auto& a, const auto& b) {
+        return std::tie(a.next_attempt_at, a.id) < std::tie(b.next_attempt_at, b.id);
+    });
+    std::map<std::pair<std::string, std::string>, std::vector<std::size_t>> places;
+    for (std::size_t i = 0; i < claimed.size(); ++i) {
+        places[{claimed[i].platform, claimed[i].destination}].push_back(i);
+    }
+    std::vector<OutboxMessage> ordered(claimed.size());
+    for (const auto& [chat, at] : places) {
+        auto by_id = at;
+        std::sort(by_id.begin(), by_id.end(),
+                  [&](std::size_t a, std::size_t b) { return claimed[a].id < claimed[b].id; });
+        for (std::size_t k = 0; k < at.size(); ++k) ordered[at[k]] = std::move(claimed[by_id[k]]);
+    }
+    return ordered;
+}
 
 }  // namespace
 
@@ -128,23 +162,19 @@ std::vector<OutboxMessage> SqlOutboxRepository::claim(Timestamp now, Timestamp l
     const Int at = to_db(now);
     const std::string claimer{sender};
     const int rows = sql_limit(limit);
+    if (postgresql_) session_ << kClaimTurn;
     OutboxRow row;
     auto statement =
         prepare(session_, postgresql_ ? kPostgresql : kSqlite, [&](soci::statement& st) {
             st.exchange(soci::use(lease));
             st.exchange(soci::use(claimer));
-            st.exchange(soci::use(at));
-            st.exchange(soci::use(at));
+            for (int use = 0; use < 4; ++use) st.exchange(soci::use(at));
             st.exchange(soci::use(rows));
             row.bind(st);
         });
     std::vector<OutboxMessage> claimed;
     for_each_row(statement, [&] { claimed.push_back(row.to_record()); });
-    // RETURNING gives no order: deliver the oldest due first.
-    std::sort(claimed.begin(), claimed.end(), [](const auto& a, const auto& b) {
-        return std::tie(a.next_attempt_at, a.id) < std::tie(b.next_attempt_at, b.id);
-    });
-    return claimed;
+    return in_delivery_order(std::move(claimed));
 }
 
 // soci::use() keeps a reference that the statement reads when the full expression ends, so

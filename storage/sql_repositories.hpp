@@ -182,6 +182,8 @@ public:
     std::optional<Workspace> workspace_of_chat(std::string_view platform,
                                                std::string_view platform_chat_id) override;
     Chat bind_chat(const Chat& chat) override;
+    std::optional<Workspace> only_workspace_of_user(std::string_view platform,
+                                                    std::string_view platform_user_id) override;
     std::optional<User> find_user(Id workspace_id, std::string_view platform,
                                   std::string_view platform_user_id) override;
     std::optional<User> find_user_by_name(Id workspace_id, std::string_view name) override;

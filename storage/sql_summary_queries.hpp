@@ -3,7 +3,7 @@
 // The SQL of SqlSummaryRepository, apart so that tests/bench/summary_bench.cpp can show the plans
 // of the very queries it times. Each section is a count over an index range and its first rows,
 // with names joined in; lists stop after `limit` rows of an index walk, and nothing reads a whole
-// workspace row by row except the pipeline, which reads one covering index (schemas/0006).
+// workspace row by row: the pipeline and the stages' sizes are kept in pipeline_totals.
 // Every value is bound.
 
 #include <cstddef>
@@ -77,9 +77,13 @@ inline constexpr auto kNewFollowUpsFilter = R"sql(
 inline constexpr auto kCountDueToday = R"sql(
     SELECT COUNT(*) FROM follow_ups
     WHERE workspace_id = :workspace_id AND done = 0 AND due = :today)sql";
+// The open follow-ups with a due date (follow_up_totals, schemas/0007) less those due today or
+// later: a short range, where the overdue ones are every follow-up ever missed.
 inline constexpr auto kCountOverdue = R"sql(
-    SELECT COUNT(*) FROM follow_ups
-    WHERE workspace_id = :workspace_id AND done = 0 AND due < :today)sql";
+    SELECT (SELECT COALESCE(SUM(open_dated), 0) FROM follow_up_totals
+            WHERE workspace_id = :workspace_id)
+         - (SELECT COUNT(*) FROM follow_ups
+            WHERE workspace_id = :workspace_id2 AND done = 0 AND due >= :today))sql";
 inline constexpr auto kDueTodayFilter = R"sql(
       AND f.due = :today
     ORDER BY f.id LIMIT :limit)sql";
@@ -90,11 +94,20 @@ inline constexpr auto kOverdueFilter = R"sql(
     ORDER BY f.due DESC, f.id DESC LIMIT :limit)sql";
 
 // Idle leads of a stage: neither changed nor met since the cutoff (leads.last_met_at, kept by a
-// trigger of schemas/0006), counted over a range of leads_stage_updated alone.
+// trigger of schemas/0006). Counted as the stage's total (pipeline_totals, schemas/0007) less
+// the leads changed since the cutoff (a range of leads_stage_updated) and those met since it but
+// not changed (a range of leads_stage_met): both ranges hold recent leads only, where counting
+// the idle ones read almost every open lead.
+// All stages are counted in one statement (idle_count_sql): PostgreSQL may switch a statement run
+// over and over to a generic plan, which cannot tell a short range of these from a long one.
 inline constexpr auto kCountIdle = R"sql(
-    SELECT COUNT(*) FROM leads
-    WHERE workspace_id = :workspace_id AND stage = :stage AND updated_at < :since
-      AND (last_met_at IS NULL OR last_met_at < :met_since))sql";
+    SELECT (SELECT COALESCE(SUM(leads), 0) FROM pipeline_totals
+            WHERE workspace_id = :workspace_id# AND stage = :stage#)
+         - (SELECT COUNT(*) FROM leads
+            WHERE workspace_id = :workspace_id#b AND stage = :stage#b AND updated_at >= :since#)
+         - (SELECT COUNT(*) FROM leads
+            WHERE workspace_id = :workspace_id#c AND stage = :stage#c AND last_met_at >= :met_since#
+              AND updated_at < :since#b) AS idle)sql";
 // One walk per stage back along leads_stage_updated from its cutoff, stopping after `limit` idle
 // leads; the walks are merged by last change. The leads that went quiet last come first: they
 // can still be saved, and the list changes from day to day, where the longest idle would be the
@@ -115,27 +128,39 @@ inline constexpr auto kIdleTail = R"sql() AS i
     LEFT JOIN users u ON u.workspace_id = i.workspace_id AND u.id = i.owner_id
     ORDER BY i.updated_at DESC, i.id DESC LIMIT :limit)sql";
 
-// An index-only read of leads_pipeline on both backends.
+// The rows of pipeline_totals (schemas/0007), kept by triggers on leads: a few rows per stage
+// whatever the number of leads.
 inline constexpr auto kPipeline = R"sql(
-    SELECT stage, COALESCE(value_currency, ''), COUNT(*),
-           CAST(COALESCE(SUM(value_amount), 0) AS BIGINT)
-    FROM leads WHERE workspace_id = :workspace_id
-    GROUP BY stage, value_currency
-    ORDER BY stage, value_currency)sql";
+    SELECT stage, currency, leads, amount FROM pipeline_totals
+    WHERE workspace_id = :workspace_id AND leads <> 0
+    ORDER BY stage, currency)sql";
+
+/// `part` once per stage, '#' replaced by the stage's number, joined by UNION ALL.
+inline std::string per_stage_sql(const char* part, std::size_t stages) {
+    std::string sql;
+    for (std::size_t i = 0; i < stages; ++i) {
+        if (i > 0) sql += " UNION ALL ";
+        std::string stage_part = part;
+        for (auto at = stage_part.find('#'); at != std::string::npos;
+             at = stage_part.find('#', at)) {
+            stage_part.replace(at, 1, std::to_string(i));
+        }
+        sql += stage_part;
+    }
+    return sql;
+}
 
 /// The idle leads of `stages` stages: kIdleOfStage once per stage, merged. Binds per stage
 /// (workspace, stage, since, since, limit), then the limit of the whole.
 inline std::string idle_leads_sql(std::size_t stages) {
-    std::string sql = kIdleHead;
-    for (std::size_t i = 0; i < stages; ++i) {
-        if (i > 0) sql += " UNION ALL ";
-        std::string part = kIdleOfStage;
-        for (auto at = part.find('#'); at != std::string::npos; at = part.find('#', at)) {
-            part.replace(at, 1, std::to_string(i));
-        }
-        sql += part;
-    }
-    return sql + kIdleTail;
+    return kIdleHead + per_stage_sql(kIdleOfStage, stages) + kIdleTail;
+}
+
+/// The idle leads of `stages` stages, counted: kCountIdle once per stage, summed. Binds per stage
+/// (workspace, stage, workspace, stage, since, workspace, stage, since, since).
+inline std::string idle_count_sql(std::size_t stages) {
+    return "SELECT CAST(SUM(idle) AS BIGINT) FROM (" + per_stage_sql(kCountIdle, stages) +
+           ") AS stages";
 }
 
 }  // namespace inmaek::storage::sql::summary_sql

@@ -203,15 +203,16 @@ DueFollowUps SqlSummaryRepository::due_follow_ups(Id workspace_id, Day today, in
     const Int workspace = workspace_id;
     const std::string day = day_to_db(today);
     const int rows = sql_limit(limit);
-    const auto count_of = [&](const char* sql) {
-        return count(session_, sql, [&](soci::statement& st) {
-            st.exchange(soci::use(workspace));
-            st.exchange(soci::use(day));
-        });
-    };
     DueFollowUps due;
-    due.due_today.total = count_of(kCountDueToday);
-    due.overdue.total = count_of(kCountOverdue);
+    due.due_today.total = count(session_, kCountDueToday, [&](soci::statement& st) {
+        st.exchange(soci::use(workspace));
+        st.exchange(soci::use(day));
+    });
+    due.overdue.total = count(session_, kCountOverdue, [&](soci::statement& st) {
+        st.exchange(soci::use(workspace));
+        st.exchange(soci::use(workspace));
+        st.exchange(soci::use(day));
+    });
     const auto list = [&](const char* filter) {
         return follow_up_briefs(session_, workspace_id, filter, [&](soci::statement& st) {
             st.exchange(soci::use(day));
@@ -235,24 +236,16 @@ Page<IdleLead> SqlSummaryRepository::idle_leads(Id workspace_id,
         stages.push_back(cutoff.stage);
         sinces.push_back(to_db(cutoff.since));
     }
-    {
-        std::string stage;
-        Int since = 0;
-        Int idle = 0;
-        auto statement = prepare(session_, kCountIdle, [&](soci::statement& st) {
-            st.exchange(soci::use(workspace));
-            st.exchange(soci::use(stage));
-            st.exchange(soci::use(since));
-            st.exchange(soci::use(since));
-            st.exchange(soci::into(idle));
-        });
+    page.total = count(session_, idle_count_sql(stages.size()).c_str(), [&](soci::statement& st) {
         for (std::size_t i = 0; i < stages.size(); ++i) {
-            stage = stages[i];
-            since = sinces[i];
-            run_single(statement);
-            page.total += idle;
+            for (int read = 0; read < 3; ++read) {
+                st.exchange(soci::use(workspace));
+                st.exchange(soci::use(stages[i]));
+                if (read > 0) st.exchange(soci::use(sinces[i]));
+            }
+            st.exchange(soci::use(sinces[i]));
         }
-    }
+    });
     if (page.total == 0) return page;
 
     Int id = 0;

@@ -41,6 +41,13 @@ constexpr auto kBindChat = R"sql(
     ON CONFLICT (platform, platform_chat_id) DO UPDATE SET title = excluded.title
     RETURNING id, workspace_id)sql";
 
+// Two rows are enough to tell "only one" from "several" (index users_platform_user).
+constexpr auto kWorkspacesOfUser = R"sql(
+    SELECT w.id, w.name, w.time_zone, w.language, w.created_at
+    FROM users u JOIN workspaces w ON w.id = u.workspace_id
+    WHERE u.platform = :platform AND u.platform_user_id = :platform_user_id
+    ORDER BY w.id LIMIT 2)sql";
+
 constexpr auto kFindUser = R"sql(
     SELECT id, workspace_id, platform, platform_user_id, display_name, handle, role, created_at
     FROM users
@@ -222,6 +229,22 @@ std::optional<Workspace> SqlWorkspaceRepository::workspace_of_chat(
         return std::nullopt;
     }
     return workspace_row_.to_record();
+}
+
+std::optional<Workspace> SqlWorkspaceRepository::only_workspace_of_user(
+    std::string_view platform, std::string_view platform_user_id) {
+    const std::string platform_name{platform};
+    const std::string user_id{platform_user_id};
+    WorkspaceRow row;
+    auto statement = prepare(session_, kWorkspacesOfUser, [&](soci::statement& st) {
+        st.exchange(soci::use(platform_name));
+        st.exchange(soci::use(user_id));
+        row.bind(st);
+    });
+    std::vector<Workspace> workspaces;
+    for_each_row(statement, [&] { workspaces.push_back(row.to_record()); });
+    if (workspaces.size() != 1) return std::nullopt;
+    return workspaces.front();
 }
 
 Chat SqlWorkspaceRepository::bind_chat(const Chat& chat) {

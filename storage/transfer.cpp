@@ -4,6 +4,7 @@
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <filesystem>
 #include <numeric>
@@ -21,6 +22,9 @@ constexpr auto kSqliteBackend = "sqlite3";
 constexpr auto kPostgresqlBackend = "postgresql";
 // The migration runner's own table: the target has its rows from migrate().
 constexpr auto kMigrationsTable = "schema_migrations";
+// Kept by the target's triggers as the leads and follow-ups are copied (schemas/0007): copying
+// their rows as well would count everything twice.
+constexpr std::array<std::string_view, 2> kTriggerKeptTables{"pipeline_totals", "follow_up_totals"};
 constexpr int kBusyTimeoutMs = 5000;
 
 constexpr auto kSourceColumns = "SELECT name FROM pragma_table_info(?1) ORDER BY cid";
@@ -82,7 +86,11 @@ std::vector<SourceTable> in_dependency_order(std::vector<SourceTable> pending) {
 std::vector<SourceTable> read_source_tables(sqlite::Connection& source) {
     std::vector<SourceTable> tables;
     for (auto& name : source.tables()) {
-        if (name == kMigrationsTable) continue;
+        if (name == kMigrationsTable ||
+            std::find(kTriggerKeptTables.begin(), kTriggerKeptTables.end(), name) !=
+                kTriggerKeptTables.end()) {
+            continue;
+        }
         SourceTable table{std::move(name), {}, {}, 0};
         sqlite::Statement columns(source, kSourceColumns);
         columns.bind(1, table.name);

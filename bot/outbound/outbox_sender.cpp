@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <map>
 #include <optional>
 
 namespace inmaek::bot::outbound {
@@ -151,11 +152,26 @@ std::size_t OutboxSender::run_once() {
     std::mutex answers_mutex;
     std::condition_variable answered;
     std::size_t in_flight = 0;
+    // A chat's messages arrive in order: each waits for the answer to the one before it in this
+    // round, and goes back to the table when that one was not delivered (the claim then holds
+    // it until the earlier one is).
+    std::map<std::pair<std::string, std::string>, const Attempt*> previous;
+    const auto delivered = [&](const Attempt* earlier) {
+        std::unique_lock lock{answers_mutex};
+        answered.wait(lock, [&] { return earlier->delivery || earlier->release_until; });
+        return earlier->delivery && earlier->delivery->outcome != Delivery::Outcome::retry;
+    };
     for (auto* attempt : to_send) {
         if (!wait_until(attempt->at)) {
             attempt->release_until = now;  // stopping: give it back for the next process
             continue;
         }
+        auto& before = previous[{attempt->message.platform, attempt->message.destination}];
+        if (before != nullptr && !delivered(before)) {
+            attempt->release_until = now;
+            continue;
+        }
+        before = attempt;
         {
             const std::lock_guard lock{answers_mutex};
             ++in_flight;

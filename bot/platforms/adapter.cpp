@@ -33,4 +33,15 @@ Response json_response(http::status status, std::string body, unsigned version, 
     return response;
 }
 
+std::vector<Push> push_parts(const Adapter& adapter, std::string_view destination,
+                             const handlers::Reply& reply) {
+    std::vector<Push> pushes;
+    for (const auto& part : handlers::split_reply(reply, adapter.push_chars())) {
+        auto push = adapter.push_to(destination, part);
+        if (!push) return {};
+        pushes.push_back(std::move(*push));
+    }
+    return pushes;
+}
+
 }  // namespace inmaek::bot::platforms

@@ -69,6 +69,18 @@ public:
     /// the platform cannot be pushed to.
     [[nodiscard]] virtual std::optional<Push> push_to(std::string_view destination,
                                                       const handlers::Reply& reply) const;
+    /// The most a push_to() message holds, in characters of the reply's plain text before the
+    /// platform's markup: a longer reply goes out in parts (push_parts). The default fits every
+    /// messenger's limit but Kakao's.
+    [[nodiscard]] virtual std::size_t push_chars() const { return 2000; }
+    /// The destination of a direct message to this platform user (a reminder to its assignee),
+    /// for push_to(); nullopt (the default) when the platform cannot message a person directly,
+    /// and the reminder goes to the chat it came from. `known_chat`: the person's private chat
+    /// with the bot is bound to the reminding workspace (they have talked to the bot there).
+    [[nodiscard]] virtual std::optional<std::string> direct_chat(
+        std::string_view /*platform_user_id*/, bool /*known_chat*/) const {
+        return std::nullopt;
+    }
     /// True when the reply to this request goes through push() and the webhook is acknowledged;
     /// false: the reply rides the webhook response (render()). Decided per request, since one
     /// platform may do both (Slack: events through chat.postMessage, slash commands in the
@@ -87,6 +99,11 @@ public:
     [[nodiscard]] virtual Response acknowledge(const Parsed& parsed, unsigned version,
                                                bool keep_alive) const;
 };
+
+/// `reply` to `destination` as pushes of at most adapter.push_chars() characters each, in
+/// order (handlers::split_reply); empty when the platform cannot be pushed to.
+std::vector<Push> push_parts(const Adapter& adapter, std::string_view destination,
+                             const handlers::Reply& reply);
 
 /// A JSON response with the given status.
 Response json_response(http::status status, std::string body, unsigned version, bool keep_alive,

@@ -100,6 +100,9 @@ public:
     /// "interaction:<id>", payload {"application_id","token","message"} (DiscordClient).
     [[nodiscard]] std::optional<Push> push(const Parsed& parsed,
                                            const handlers::Reply& reply) const override;
+    /// Room left for markup within an embed's 4,096-character description and 6,000 in all,
+    /// markdown escapes included.
+    [[nodiscard]] std::size_t push_chars() const override { return 3500; }
     /// A channel message: destination "guild/channel" (the chat key) or "channel".
     [[nodiscard]] std::optional<Push> push_to(std::string_view destination,
                                               const handlers::Reply& reply) const override;

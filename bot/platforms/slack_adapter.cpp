@@ -364,6 +364,8 @@ Parsed SlackAdapter::parse_action(const Request& request) const {
     message.team_id = string_member(member(&payload, "team"), "id");
     if (message.team_id.empty()) message.team_id = string_member(user, "team_id");
     message.chat_id = channel;
+    // The app's direct-message channels have ids starting with D (a reminder's /done button).
+    message.direct = channel.starts_with('D');
     message.sender.id = user_id;
     message.sender.handle = string_member(user, "username");
     message.sender.display_name = handlers::text::nfc(string_member(user, "name"));

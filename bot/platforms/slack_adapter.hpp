@@ -63,6 +63,14 @@ public:
     /// Events and button presses: a chat.postMessage call to the channel.
     [[nodiscard]] std::optional<Push> push(const Parsed& parsed,
                                            const handlers::Reply& reply) const override;
+    /// chat.postMessage to a user id posts in the app's direct messages with them.
+    [[nodiscard]] std::optional<std::string> direct_chat(std::string_view platform_user_id,
+                                                         bool /*known_chat*/) const override {
+        return std::string{platform_user_id};
+    }
+    /// Room left for markup within sections of 3,000 characters, 50 blocks; a few sections read
+    /// well.
+    [[nodiscard]] std::size_t push_chars() const override { return 12000; }
     /// `destination` is the chat key "<team>/<channel>" (or a bare channel id).
     [[nodiscard]] std::optional<Push> push_to(std::string_view destination,
                                               const handlers::Reply& reply) const override;

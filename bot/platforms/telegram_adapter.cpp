@@ -93,6 +93,7 @@ Parsed TelegramAdapter::parse(const Request& request) const {
             return parsed;
         }
         message.chat_title = string_member(chat, "title");
+        message.direct = string_member(chat, "type") == "private";
         message.sender = sender_of(member(callback, "from"));
         message.text = handlers::text::nfc(data);
         message.received_at =

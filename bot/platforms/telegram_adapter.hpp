@@ -26,6 +26,16 @@ public:
                                   unsigned version, bool keep_alive) const override;
     [[nodiscard]] std::optional<Push> push(const Parsed& parsed,
                                            const handlers::Reply& reply) const override;
+    /// The user's private chat, whose id is theirs, once they have talked to the bot there: a bot
+    /// cannot start a conversation (Telegram answers 403).
+    [[nodiscard]] std::optional<std::string> direct_chat(std::string_view platform_user_id,
+                                                         bool known_chat) const override {
+        if (!known_chat) return std::nullopt;
+        return std::string{platform_user_id};
+    }
+    /// Room left for markup within 4,096 characters a message, the HTML markup and escapes
+    /// included.
+    [[nodiscard]] std::size_t push_chars() const override { return 3500; }
     [[nodiscard]] std::optional<Push> push_to(std::string_view destination,
                                               const handlers::Reply& reply) const override;
     [[nodiscard]] bool replies_through_api(const Parsed& /*parsed*/) const override {

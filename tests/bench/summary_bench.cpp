@@ -182,10 +182,11 @@ private:
 void load(soci::session& session, const Options& options, bool postgresql, long long workspace,
           long long now) {
     Loader loader(session, postgresql, workspace, now);
-    // PostgreSQL checks each foreign key and runs the meetings' trigger row by row: the rows made
-    // here are consistent by construction, so the load goes without both (a superuser's
-    // session_replication_role) and sets leads.last_met_at in one statement after the meetings.
-    // SQLite's trigger keeps it row by row; this connection has no foreign key checks.
+    // PostgreSQL checks each foreign key and runs the triggers row by row: the rows made here are
+    // consistent by construction, so the load goes without both (a superuser's
+    // session_replication_role) and sets leads.last_met_at, pipeline_totals and
+    // follow_up_totals (schemas/0006, 0007) in one statement each after their rows.
+    // SQLite's triggers keep them row by row; this connection has no foreign key checks.
     if (postgresql) session << "SET session_replication_role = replica";
     // A pseudo-random instant within five years (Knuth's multiplicative hash of i).
     const std::string spread = "((i * 2654435761) % 157680000)";
@@ -244,6 +245,11 @@ void load(soci::session& session, const Options& options, bool postgresql, long 
                       "MAX(starts_at) AS last FROM meetings WHERE workspace_id = :ws AND lead_id "
                       "IS NOT NULL GROUP BY lead_id) AS met WHERE leads.workspace_id = :ws AND "
                       "leads.id = met.lead_id");
+        loader.derive("pipeline_totals",
+                      "INSERT INTO pipeline_totals (workspace_id, stage, currency, leads, amount) "
+                      "SELECT workspace_id, stage, COALESCE(value_currency, ''), COUNT(*), "
+                      "COALESCE(SUM(value_amount), 0) FROM leads WHERE workspace_id = :ws GROUP "
+                      "BY workspace_id, stage, COALESCE(value_currency, '')");
     }
     loader.derive("meeting_companies",
                   "INSERT INTO meeting_companies (meeting_id, position, workspace_id, company_id) "
@@ -273,7 +279,13 @@ void load(soci::session& session, const Options& options, bool postgresql, long 
                     "ELSE created + 86400 END, 1 + i % " +
                     n(options.users) + ", created",
                 "CAST(:now AS BIGINT) - " + spread + " AS created");
-    if (postgresql) session << "SET session_replication_role = DEFAULT";
+    if (postgresql) {
+        loader.derive("follow_up_totals",
+                      "INSERT INTO follow_up_totals (workspace_id, open_dated) SELECT "
+                      "workspace_id, COUNT(*) FROM follow_ups WHERE workspace_id = :ws AND done = "
+                      "0 AND due IS NOT NULL GROUP BY workspace_id");
+        session << "SET session_replication_role = DEFAULT";
+    }
 }
 
 }  // namespace
@@ -406,15 +418,16 @@ int main(int argc, char** argv) try {
         const auto f = std::to_string(now_seconds - 86'400);
         const auto t = std::to_string(now_seconds);
         const auto since = std::to_string(now_seconds - 30 * 86'400);
+        const auto stage = std::string{"'negotiation'"};
         const std::vector<std::pair<std::string, std::vector<std::string>>> queries{
             {sql::kCountMeetings, {ws, f, t}},
             {sql::kListMeetings, {ws, f, t, "10"}},
             {sql::kMeetingCompanies, {ws, ws, f, t, "10"}},
             {sql::kLeadMoves, {ws, f, t, "10"}},
             {sql::kCountNewFollowUps, {ws, f, t}},
-            {sql::kCountOverdue, {ws, "'2025-02-04'"}},
+            {sql::kCountOverdue, {ws, ws, "'2025-02-04'"}},
             {std::string{sql::kFollowUpColumns} + sql::kOverdueFilter, {ws, "'2025-02-04'", "10"}},
-            {sql::kCountIdle, {ws, "'negotiation'", since, since}},
+            {sql::idle_count_sql(1), {ws, stage, ws, stage, since, ws, stage, since, since}},
             {sql::idle_leads_sql(1), {ws, "'negotiation'", since, since, "10", "10"}},
             {sql::kPipeline, {ws}},
         };

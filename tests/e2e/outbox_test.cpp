@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <memory>
@@ -155,6 +156,50 @@ TEST_P(TelegramApiReplies, TheDailySummaryArrivesAtNineOnce) {
     EXPECT_NE(summary.find("샘 알트먼"), std::string::npos) << summary;
     EXPECT_EQ(number("SELECT COUNT(*) FROM summary_runs WHERE status = 'sent'"), 1);
     EXPECT_EQ(number("SELECT COUNT(*) FROM outbox WHERE kind = 'summary' AND status = 'sent'"), 1);
+}
+
+// A busy day's summary is longer than a Telegram message: it arrives as several messages, each
+// within 4,096 characters, titled (1/n) … (n/n) and delivered in that order, once.
+TEST_P(TelegramApiReplies, ALongSummaryArrivesInPartsInOrder) {
+    ASSERT_TRUE(start({{"INMAEK_TELEGRAM_REPLY_MODE", "webhook"},
+                       {"INMAEK_SCHEDULER_CLOCK_START", "2025-02-05T08:59:40+09:00"},
+                       {"INMAEK_SCHEDULER_TICK_SECONDS", "1"}}));
+    HttpClient client{server_->port()};
+    std::int64_t update = 830'000;
+    const auto say = [&](const std::string& text) {
+        const auto response = client.post(kTelegramHook, telegram_update(++update, text));
+        ASSERT_EQ(response.status, 200U) << response.body;
+        EXPECT_EQ(reply_text(response).find("⚠"), std::string::npos) << reply_text(response);
+    };
+    for (int i = 0; i < 12; ++i) {
+        const auto n = std::to_string(i);
+        say("/meet 2025-02-04 " + std::to_string(9 + i % 8) + ":00 @Naver @\"LG AI Research\" "
+            ": reasoning models for Korean startups, session " + n);
+        say("/meet 2025-02-05 " + std::to_string(9 + i % 8) + ":30 @Kakao @OpenAI "
+            ": KakaoTalk × ChatGPT integration review, round " + n);
+        say("/lead add \"Opportunity number " + n + " with a long title\" @Naver stage:proposal");
+        say("/todo 2025-02-05 send the Builder Lab attendees the deck, item " + n);
+        say("/todo 2025-02-03 follow up on the pricing question from session " + n);
+    }
+    say("/구독 매일 09:00");
+
+    ASSERT_TRUE(api_.wait_for(2, 40s)) << "the summary did not arrive in parts";
+    std::this_thread::sleep_for(2500ms);  // time for the last parts, and for wrong repeats
+    const auto all = texts();
+    ASSERT_GE(all.size(), 2U);
+    const auto parts = std::to_string(all.size());
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        const auto characters = std::count_if(all[i].begin(), all[i].end(),
+                                              [](char c) { return (c & 0xC0) != 0x80; });
+        EXPECT_LE(characters, 4096) << all[i];
+        const auto title = all[i].substr(0, all[i].find('\n'));
+        EXPECT_NE(title.find("(" + std::to_string(i + 1) + "/" + parts + ")"), std::string::npos)
+            << "part " << i + 1 << " arrived out of order: " << title;
+    }
+    EXPECT_NE(all.front().find("Naver"), std::string::npos) << all.front();
+    EXPECT_EQ(number("SELECT COUNT(*) FROM summary_runs WHERE status = 'sent'"), 1);
+    EXPECT_EQ(number("SELECT COUNT(*) FROM outbox WHERE kind = 'summary' AND status = 'sent'"),
+              static_cast<std::int64_t>(all.size()));
 }
 
 TEST_P(TelegramApiReplies, ApiModeWithoutABotTokenIsAConfigurationError) {

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <string>
@@ -148,6 +149,34 @@ TEST_P(OutboxSending, MessagesToOneChatAreSpacedAndTheRestWaitInTheTable) {
         EXPECT_EQ(by_key.at(key).attempts, 0) << "waiting for a rate limit is not an attempt";
         EXPECT_GT(by_key.at(key).next_attempt_at, now() - 1s);
     }
+}
+
+TEST_P(OutboxSending, AChatsLaterMessageWaitsForAnEarlierOneThatFailed) {
+    std::atomic<int> answered = 0;  // the recorder answers on its own thread
+    api_.set_responder([&answered](const RecordedRequest&) {
+        if (answered++ == 0) return CannedResponse{502, R"({"ok":false})", {}};
+        return CannedResponse{200, R"({"ok":true,"result":{"message_id":1}})", {}};
+    });
+    enqueue("part 1", -1001, "요약 (1/2)");
+    enqueue("part 2", -1001, "요약 (2/2)");
+    auto s = sender();
+    EXPECT_EQ(s->run_once(), 2U);
+    ASSERT_EQ(api_.count(), 1U) << "part 2 is not sent before part 1";
+    auto by_key = rows();
+    EXPECT_EQ(by_key.at("part 1").attempts, 1);
+    EXPECT_EQ(by_key.at("part 2").status, "pending");
+    EXPECT_EQ(by_key.at("part 2").attempts, 0) << "waiting for part 1 is not an attempt";
+
+    EXPECT_EQ(s->run_once(), 0U) << "part 2 waits for part 1's retry";
+    make_due();
+    EXPECT_EQ(s->run_once(), 2U);
+    const auto requests = api_.requests();
+    ASSERT_EQ(requests.size(), 3U);
+    EXPECT_EQ(nlohmann::json::parse(requests[1].body)["text"], "요약 (1/2)");
+    EXPECT_EQ(nlohmann::json::parse(requests[2].body)["text"], "요약 (2/2)");
+    by_key = rows();
+    EXPECT_EQ(by_key.at("part 1").status, "sent");
+    EXPECT_EQ(by_key.at("part 2").status, "sent");
 }
 
 TEST_P(OutboxSending, TooManyRequestsIsRetriedWhenTelegramSays) {

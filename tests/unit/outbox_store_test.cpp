@@ -82,10 +82,10 @@ TEST_P(OutboxStore, EachDecisionIsQueuedOnce) {
 }
 
 TEST_P(OutboxStore, ClaimTakesDueRowsOldestFirstAndLeasesThem) {
-    enqueue(message("late", kNine + 10s));
-    enqueue(message("second", kNine + 1s));
-    enqueue(message("first", kNine));
-    enqueue(message("future", kNine + 1h));
+    enqueue(message("late", kNine + 10s, "-101"));
+    enqueue(message("second", kNine + 1s, "-102"));
+    enqueue(message("first", kNine, "-103"));
+    enqueue(message("future", kNine + 1h, "-104"));
 
     const auto claimed = claim(kNine + 10s);
     ASSERT_EQ(claimed.size(), 3U);
@@ -100,7 +100,9 @@ TEST_P(OutboxStore, ClaimTakesDueRowsOldestFirstAndLeasesThem) {
 }
 
 TEST_P(OutboxStore, OutcomesOfADelivery) {
-    for (const auto* key : {"sent", "retried", "released", "dead"}) enqueue(message(key));
+    for (const auto* key : {"sent", "retried", "released", "dead"}) {
+        enqueue(message(key, kNine, key));  // a chat each: one chat's rows wait for each other
+    }
     const auto claimed = claim(kNine);
     ASSERT_EQ(claimed.size(), 4U);
     auto id_of = [&](std::string_view key) {
@@ -148,6 +150,57 @@ TEST_P(OutboxStore, OutcomesOfADelivery) {
               (std::vector<std::pair<std::string, std::int64_t>>{{"pending", 3}, {"sent", 1}}));
     EXPECT_EQ(db_->transact([](UnitOfWork& work) { return work.outbox().list("sent", 10); }).size(),
               1U);
+}
+
+TEST_P(OutboxStore, AChatsRowsAreClaimedInTheOrderTheyWereQueued) {
+    for (const auto* key : {"part 1", "part 2", "part 3"}) enqueue(message(key, kNine, "-100"));
+    enqueue(message("other chat", kNine, "-200"));
+    // A later row that came due first still goes after the earlier ones of its chat.
+    db_->transact([&](UnitOfWork& work) {
+        for (const auto& m : work.outbox().list("", 10)) {
+            if (m.dedupe_key == "part 3") work.outbox().release(m.id, kNine - 1s);
+        }
+    });
+    auto claimed = claim(kNine);
+    ASSERT_EQ(claimed.size(), 4U);
+    std::vector<std::string> chat;
+    for (const auto& m : claimed) {
+        if (m.destination == "-100") chat.push_back(m.dedupe_key);
+    }
+    EXPECT_EQ(chat, (std::vector<std::string>{"part 1", "part 2", "part 3"}));
+
+    // Part 1 failed and waits for its retry; parts 2 and 3 were given back unsent: they wait
+    // for part 1, while the other chat goes on.
+    const auto id_of = [&](std::string_view key) {
+        return std::find_if(claimed.begin(), claimed.end(),
+                            [&](const auto& m) { return m.dedupe_key == key; })
+            ->id;
+    };
+    db_->transact([&](UnitOfWork& work) {
+        work.outbox().retry_later(id_of("part 1"), kNine + 30s, "telegram: 502 Bad Gateway");
+        work.outbox().release(id_of("part 2"), kNine);
+        work.outbox().release(id_of("part 3"), kNine);
+        work.outbox().mark_sent(id_of("other chat"), kNine);
+    });
+    enqueue(message("other chat 2", kNine, "-200"));
+    claimed = claim(kNine + 1s);
+    ASSERT_EQ(claimed.size(), 1U);
+    EXPECT_EQ(claimed[0].dedupe_key, "other chat 2");
+    claimed = claim(kNine + 30s);
+    ASSERT_EQ(claimed.size(), 3U);
+    EXPECT_EQ(claimed[0].dedupe_key, "part 1");
+    EXPECT_EQ(claimed[1].dedupe_key, "part 2");
+    EXPECT_EQ(claimed[2].dedupe_key, "part 3");
+
+    // A row held by one claimer holds its chat's later rows from another.
+    enqueue(message("part 4", kNine, "-100"));
+    EXPECT_TRUE(claim(kNine + 31s, "b").empty());
+    db_->transact([&](UnitOfWork& work) {
+        for (const auto& m : claimed) work.outbox().mark_sent(m.id, kNine + 31s);
+    });
+    claimed = claim(kNine + 31s, "b");
+    ASSERT_EQ(claimed.size(), 1U);
+    EXPECT_EQ(claimed[0].dedupe_key, "part 4");
 }
 
 // Four claimers at once on one database, as four replicas' senders would be: every row is

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "bot/platforms/slack_adapter.hpp"
 #include "bot/platforms/telegram_adapter.hpp"
 #include "bot/scheduler.hpp"
 #include "handlers/conversation.hpp"
@@ -25,6 +26,8 @@ namespace {
 
 using inmaek::bot::Scheduler;
 using inmaek::bot::SchedulerOptions;
+using inmaek::bot::platforms::SlackAdapter;
+using inmaek::bot::platforms::SlackOptions;
 using inmaek::bot::platforms::TelegramAdapter;
 using inmaek::bot::platforms::TelegramOptions;
 using inmaek::handlers::Conversation;
@@ -46,6 +49,7 @@ using namespace std::chrono_literals;
 using std::chrono::sys_seconds;
 
 constexpr auto kChat = "-1001234567890";
+constexpr auto kMinji = "5012345678";  // her Telegram user id, also her private chat's
 
 /// A local time in a zone, as the instant the scheduler is given.
 sys_seconds at(const std::string& local, const std::string& zone = "Asia/Seoul") {
@@ -76,14 +80,44 @@ protected:
     Reply say(const std::string& text, sys_seconds when) {
         Message message;
         message.platform = Platform::telegram;
-        message.event_key = std::to_string(++sequence_);
         message.chat_id = kChat;
         message.chat_title = "Partners Team";
-        message.sender = {"5012345678", "Minji Kim", "minji_kim", "ko"};
+        message.sender = {kMinji, "Minji Kim", "minji_kim", "ko"};
         message.text = text;
         message.received_at = when;
+        return handle(message);
+    }
+    /// Minji's message in her private chat with the bot.
+    Reply say_privately(const std::string& text, sys_seconds when) {
+        Message message;
+        message.platform = Platform::telegram;
+        message.chat_id = kMinji;
+        message.direct = true;
+        message.sender = {kMinji, "Minji Kim", "minji_kim", "ko"};
+        message.text = text;
+        message.received_at = when;
+        return handle(message);
+    }
+    /// A message in Slack: in the team's channel, or in Minji's direct messages with the app.
+    Reply say_in_slack(const std::string& text, sys_seconds when, bool direct = false) {
+        Message message;
+        message.platform = Platform::slack;
+        message.team_id = "T0CRM0001";
+        message.chat_id = direct ? "D0MINJIDM1" : "C0PARTNER1";
+        message.direct = direct;
+        message.sender = {"U0KIMMINJ", "Minji Kim", "minji.kim", "ko"};
+        message.text = text;
+        message.received_at = when;
+        return handle(message);
+    }
+    Reply handle(Message message) {
+        if (message.event_key.empty()) message.event_key = std::to_string(++sequence_);
         return db_->transact([&](UnitOfWork& work) { return conversation_->handle(work, message); })
             .reply;
+    }
+    [[nodiscard]] bool done(int follow_up) const {
+        return inmaek::test::query_text(fresh_.url(), "SELECT done FROM follow_ups WHERE id = " +
+                                                          std::to_string(follow_up)) == "1";
     }
 
     /// A scheduler as a server makes one; its summaries name the period they cover.
@@ -91,8 +125,8 @@ protected:
         SchedulerOptions options;
         options.tick = 1h;
         return std::make_unique<Scheduler>(
-            db, std::vector<const inmaek::bot::platforms::Adapter*>{&telegram_},
-            std::vector<std::string>{"telegram"},
+            db, std::vector<const inmaek::bot::platforms::Adapter*>{&telegram_, &slack_},
+            std::vector<std::string>{"telegram", "slack"},
             [this](UnitOfWork&, const Workspace& workspace, Lang, const date::time_zone*, Day first,
                    Day last, Day today) {
                 ++summaries_written_;
@@ -100,6 +134,10 @@ protected:
                 reply.title = "summary of " + workspace.name + " " + date::format("%F", first) +
                               ".." + date::format("%F", last) + " as of " +
                               date::format("%F", today);
+                for (int i = 0; i < summary_lines_; ++i) {
+                    reply.lines.push_back((i % 10 == 0 ? "section " : "  item ") +
+                                          std::to_string(i) + std::string(40, '.'));
+                }
                 return reply;
             },
             options);
@@ -124,6 +162,8 @@ protected:
     std::unique_ptr<Database> db_;
     std::unique_ptr<Conversation> conversation_;
     TelegramAdapter telegram_{TelegramOptions{}};
+    SlackAdapter slack_{SlackOptions{.signing_secret = "secret"}};
+    int summary_lines_ = 0;  ///< lines the summary has below its title
     std::int64_t sequence_ = 5000;
     int summaries_written_ = 0;
 };
@@ -253,6 +293,119 @@ TEST_P(Scheduling, AFollowUpIsRemindedOnItsMorningOnceInTheChatItCameFrom) {
     EXPECT_NE(call.value("text", "").find("Minji Kim"), std::string::npos) << rows[0].payload;
     EXPECT_EQ(call["reply_markup"]["inline_keyboard"][0][0]["callback_data"], "/done 1");
     EXPECT_EQ(s->run_once(at("2025-02-05 09:00:00")), 1) << "the next one on its own morning";
+}
+
+TEST_P(Scheduling, ALongSummaryGoesInPartsThatKeepTheirOrder) {
+    say("/구독 매일 09:00", at("2025-02-03 10:00:00"));
+    summary_lines_ = 150;  // about 7,600 characters: three Telegram messages
+    auto s = scheduler(*db_);
+    EXPECT_EQ(s->run_once(at("2025-02-04 09:00:00")), 1);
+    EXPECT_EQ(scheduler(*db_)->run_once(at("2025-02-04 09:01:00")), 0) << "still once";
+    auto rows = outbox("summary");
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+    ASSERT_EQ(rows.size(), 3U);
+    std::string lines;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        EXPECT_EQ(rows[i].destination, kChat);
+        EXPECT_EQ(rows[i].dedupe_key, i == 0 ? std::string{"summary:1:2025-02-04"}
+                                             : "summary:1:2025-02-04:" + std::to_string(i + 1));
+        const auto text = text_of(rows[i]);
+        EXPECT_LE(text.size(), 4096U);
+        const auto title = text.substr(0, text.find('\n'));
+        EXPECT_NE(title.find("(" + std::to_string(i + 1) + "/3)</b>"), std::string::npos) << title;
+        const auto body = text.substr(text.find('\n') + 1) + "\n";
+        const auto last_line = body.substr(body.rfind('\n', body.size() - 2) + 1);
+        EXPECT_TRUE(last_line.starts_with("  item")) << "no part ends with a section's header";
+        lines += body;
+    }
+    for (int i = 0; i < 150; ++i) {
+        EXPECT_NE(lines.find(std::to_string(i) + std::string(40, '.') + "\n"), std::string::npos)
+            << "line " << i << " is in a part";
+    }
+}
+
+TEST_P(Scheduling, AReminderGoesByDirectMessageOnceTheAssigneeHasTalkedToTheBot) {
+    say("/할일 2025-02-04 MOU 초안 송부", at("2025-02-03 15:00:00"));
+    // In private, Minji's chat with the bot joins the only team she is in.
+    const auto hello = say_privately("/help", at("2025-02-03 16:00:00"));
+    EXPECT_NE(hello.kind, Reply::Kind::error) << hello.plain_text();
+    auto s = scheduler(*db_);
+    EXPECT_EQ(s->run_once(at("2025-02-04 09:00:00")), 1);
+    const auto rows = outbox("reminder");
+    ASSERT_EQ(rows.size(), 1U);
+    EXPECT_EQ(rows[0].destination, kMinji);
+    const auto call = nlohmann::json::parse(rows[0].payload);
+    EXPECT_EQ(call["chat_id"], 5012345678);
+    EXPECT_EQ(call["reply_markup"]["inline_keyboard"][0][0]["callback_data"], "/done 1");
+
+    // Her press of the button, as Telegram delivers it, closes the follow-up in her team.
+    inmaek::bot::platforms::Request press{boost::beast::http::verb::post, "/hooks/telegram", 11};
+    press.body() =
+        nlohmann::json{
+            {"update_id", 900001},
+            {"callback_query",
+             {{"id", "4382bfdwdsb323b2d9"},
+              {"from",
+               {{"id", 5012345678},
+                {"is_bot", false},
+                {"first_name", "Minji"},
+                {"last_name", "Kim"},
+                {"username", "minji_kim"},
+                {"language_code", "ko"}}},
+              {"message",
+               {{"message_id", 42},
+                {"date", at("2025-02-04 09:00:05").time_since_epoch().count()},
+                {"chat", {{"id", 5012345678}, {"first_name", "Minji"}, {"type", "private"}}},
+                {"text", "오늘 마감 · 후속 #1: MOU 초안 송부"}}},
+              {"data", "/done 1"}}}}
+            .dump();
+    press.prepare_payload();
+    const auto parsed = telegram_.parse(press);
+    ASSERT_EQ(parsed.kind, inmaek::bot::platforms::Parsed::Kind::message) << parsed.error;
+    EXPECT_TRUE(parsed.message.direct);
+    const auto reply = handle(parsed.message);
+    EXPECT_EQ(reply.kind, Reply::Kind::ok) << reply.plain_text();
+    EXPECT_TRUE(done(1));
+}
+
+TEST_P(Scheduling, AReminderStaysInTheGroupWhenThePrivateChatIsNotTheTeams) {
+    say("/할일 2025-02-04 MOU 초안 송부", at("2025-02-03 15:00:00"));
+    // Minji is in a second team too: her private chat cannot pick one, so it joins neither.
+    Message other;
+    other.platform = Platform::telegram;
+    other.chat_id = "-1009999999999";
+    other.chat_title = "Another team";
+    other.sender = {kMinji, "Minji Kim", "minji_kim", "ko"};
+    other.text = "/help";
+    other.received_at = at("2025-02-03 15:30:00");
+    handle(other);
+    say_privately("/help", at("2025-02-03 16:00:00"));
+    auto s = scheduler(*db_);
+    EXPECT_EQ(s->run_once(at("2025-02-04 09:00:00")), 1);
+    const auto rows = outbox("reminder");
+    ASSERT_EQ(rows.size(), 1U);
+    EXPECT_EQ(rows[0].destination, kChat);
+}
+
+TEST_P(Scheduling, ASlackReminderGoesToTheAssigneesDirectMessagesAndItsButtonWorksThere) {
+    say_in_slack("/todo 2025-02-04 send the MOU draft", at("2025-02-03 15:00:00"));
+    auto s = scheduler(*db_);
+    EXPECT_EQ(s->run_once(at("2025-02-04 09:00:00")), 1);
+    const auto rows = outbox("reminder");
+    ASSERT_EQ(rows.size(), 1U);
+    EXPECT_EQ(rows[0].platform, "slack");
+    EXPECT_EQ(rows[0].destination, "U0KIMMINJ");
+    const auto call = nlohmann::json::parse(rows[0].payload);
+    EXPECT_EQ(call["channel"], "U0KIMMINJ") << "chat.postMessage to a user id: the app's DM";
+    std::string button;
+    for (const auto& block : call["blocks"]) {
+        if (block["type"] == "actions") button = block["elements"][0]["value"];
+    }
+    EXPECT_EQ(button, "/done 1");
+    // The press comes from the app's DM channel (D…), which joins her only workspace.
+    const auto reply = say_in_slack(button, at("2025-02-04 09:05:00"), true);
+    EXPECT_EQ(reply.kind, Reply::Kind::ok) << reply.plain_text();
+    EXPECT_TRUE(done(1));
 }
 
 }  // namespace

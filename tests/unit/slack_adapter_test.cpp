@@ -330,6 +330,7 @@ TEST(SlackAdapter, TurnsAButtonPressIntoItsCommand) {
     EXPECT_EQ(parsed.message.chat_id, "C0PARTNER1");
     EXPECT_EQ(parsed.message.team_id, "T0CRM0001");
     EXPECT_EQ(parsed.message.sender.id, "U0KIMMINJ");
+    EXPECT_FALSE(parsed.message.direct);
     const auto adapter = adapter_at("secret", 0);
     EXPECT_TRUE(adapter.replies_through_api(parsed));
     inmaek::handlers::Reply reply;
@@ -338,6 +339,19 @@ TEST(SlackAdapter, TurnsAButtonPressIntoItsCommand) {
     ASSERT_TRUE(push);
     EXPECT_EQ(push->destination, "C0PARTNER1");
     EXPECT_EQ(json::parse(push->payload).at("channel"), "C0PARTNER1");
+}
+
+TEST(SlackAdapter, AButtonPressInTheAppsDirectMessagesIsDirect) {
+    // A reminder's /done, pressed where chat.postMessage to her user id put it.
+    auto body = fixture("block_actions.txt");
+    for (auto at = body.find("C0PARTNER1"); at != std::string::npos; at = body.find("C0PARTNER1")) {
+        body.replace(at, 10, "D0MINJIDM1");
+    }
+    const auto parsed = parse("/hooks/slack/interactivity", body);
+    ASSERT_EQ(parsed.kind, Parsed::Kind::message);
+    EXPECT_EQ(parsed.message.chat_id, "D0MINJIDM1");
+    EXPECT_TRUE(parsed.message.direct);
+    EXPECT_EQ(parsed.message.text, "/done 7");
 }
 
 TEST(SlackAdapter, AcknowledgesOtherInteractions) {

@@ -3,9 +3,11 @@
 // a test says otherwise.
 #include <date/tz.h>
 #include <gtest/gtest.h>
+#include <soci/soci.h>
 
 #include "handlers/conversation.hpp"
 #include "handlers/summary.hpp"
+#include "handlers/text.hpp"
 #include "storage/database.hpp"
 #include "tests/support/postgres.hpp"
 
@@ -80,6 +82,23 @@ protected:
              const std::string& chat = kTeamChat, bool jiwoo = false) {
         const auto reply = say(text, locale, chat, jiwoo);
         ASSERT_EQ(reply.kind, Reply::Kind::ok) << text << "\n" << reply.plain_text();
+    }
+    /// 14 meetings, leads and follow-ups today, with long names: more than one message holds.
+    void log_a_busy_day() {
+        for (int i = 0; i < 14; ++i) {
+            log("/meet today " + std::to_string(8 + i / 2) + ":" + (i % 2 == 0 ? "00" : "30") +
+                    " @Naver @\"LG AI Research\" @\"Wrtn Technologies\" with Sam Altman, "
+                    "Kevin Weil : a long discussion about reasoning models for Korean startups, "
+                    "part " +
+                    std::to_string(i),
+                "en");
+            log("/lead add \"A rather long lead title for opportunity number " + std::to_string(i) +
+                    "\" @Naver stage:proposal value:" + std::to_string(i + 1) + "억",
+                "en");
+            log("/todo today follow up with the Builder Lab attendees about item " +
+                    std::to_string(i) + " @minji_kim",
+                "en");
+        }
     }
     /// Jiwoo Park joins the team chat's workspace, so that @jiwoo names her.
     void jiwoo_joins() { say("/help", "en", kTeamChat, true); }
@@ -275,6 +294,39 @@ TEST_P(Summary, PipelineShowsKrwInEokAndOtherCurrenciesApart) {
     EXPECT_TRUE(contains(english, "Open total: 4 · ₩5,150,000,000 · $2,000,000")) << english;
 }
 
+// The pipeline is read from pipeline_totals (schemas/0007), which triggers keep: after every kind
+// of change to a lead it still says what counting the leads says.
+TEST_P(Summary, PipelineTotalsFollowEveryChangeOfALead) {
+    log("/lead add \"One\" @Naver stage:contacted value:50억", "en");
+    log("/lead add \"Two\" @Naver stage:contacted value:$2M", "en");
+    log("/lead add \"Three\" @Naver stage:proposal", "en");
+    log("/lead 1 stage:negotiation", "en");    // another stage
+    log("/lead 2 value:3억", "en");            // another currency
+    log("/lead 3 value:1억 stage:poc", "en");  // a value and a stage at once
+    log("/lead 1 value:70억", "en");           // another amount
+    log("/lead 2 stage:dropped", "en");
+    // One text column a row, the same on both backends.
+    const auto rows = [&](const std::string& sql) {
+        std::vector<std::string> out;
+        auto session = inmaek::test::open_session(fresh_.url());
+        soci::rowset<std::string> result = session->prepare << sql;
+        for (const auto& row : result) out.push_back(row);
+        return out;
+    };
+    const auto kept = rows(
+        "SELECT stage || ' ' || currency || ' ' || CAST(leads AS TEXT) || ' ' || "
+        "CAST(amount AS TEXT) FROM pipeline_totals WHERE leads <> 0 ORDER BY stage, currency");
+    const auto recounted = rows(
+        "SELECT stage || ' ' || COALESCE(value_currency, '') || ' ' || CAST(COUNT(*) AS TEXT) "
+        "|| ' ' || CAST(COALESCE(SUM(value_amount), 0) AS TEXT) FROM leads "
+        "GROUP BY stage, COALESCE(value_currency, '') ORDER BY stage, COALESCE(value_currency, "
+        "'')");
+    EXPECT_EQ(kept, recounted);
+    EXPECT_EQ(kept,
+              (std::vector<std::string>{"dropped KRW 1 300000000", "negotiation KRW 1 7000000000",
+                                        "poc KRW 1 100000000"}));
+}
+
 TEST_P(Summary, WeekIsTheLastSevenDaysEndingTodayAndYesterdayIsOneDay) {
     log("/meet 2025-01-28 10:00 @Naver : too early for the week", "en");
     log("/meet 2025-01-29 10:00 @Naver : first day of the week", "en");
@@ -311,25 +363,59 @@ TEST_P(Summary, ABadPeriodAnswersWithTheUsage) {
 }
 
 TEST_P(Summary, ABusyDayIsCappedPerSectionAndStaysShort) {
-    for (int i = 0; i < 14; ++i) {
-        log("/meet today " + std::to_string(8 + i / 2) + ":" + (i % 2 == 0 ? "00" : "30") +
-                " @Naver @\"LG AI Research\" @\"Wrtn Technologies\" with Sam Altman, Kevin Weil "
-                ": a long discussion about reasoning models for Korean startups, part " +
-                std::to_string(i),
-            "en");
-        log("/lead add \"A rather long lead title for opportunity number " + std::to_string(i) +
-                "\" @Naver stage:proposal value:" + std::to_string(i + 1) + "억",
-            "en");
-        log("/todo today follow up with the Builder Lab attendees about item " + std::to_string(i) +
-                " @minji_kim",
-            "en");
-    }
+    log_a_busy_day();
     const auto reply = say("/summary", "en");
     const auto text = reply.plain_text();
     EXPECT_LE(text.size(), 3500U) << text;
     EXPECT_TRUE(contains(text, "📅 Meetings (14)")) << text;
     EXPECT_TRUE(contains(text, "more")) << text;
     EXPECT_TRUE(contains(text, "Open total: 14 · ₩10,500,000,000")) << text;
+}
+
+TEST_P(Summary, ABusyDaysScheduledSummaryKeepsEverySectionAndSplitsForEachPlatform) {
+    log_a_busy_day();
+    const auto today = day(2025, 2, 4);
+    const auto reply = summarize(Lang::en, today, today, today);
+    const auto text = reply.plain_text();
+    EXPECT_GT(text.size(), 3500U) << "the scheduled summary is not cut to one message";
+    EXPECT_TRUE(contains(text, "📅 Meetings (14)")) << text;
+    EXPECT_TRUE(contains(text, "  … and 4 more")) << "ten a section, the rest counted";
+
+    // Telegram and Discord (3,500), Slack (12,000), and the smaller messengers' limits.
+    for (const std::size_t limit : {1000U, 2000U, 3500U, 12000U}) {
+        const auto parts = inmaek::handlers::split_reply(reply, limit);
+        std::vector<std::string> lines;
+        for (std::size_t i = 0; i < parts.size(); ++i) {
+            EXPECT_LE(inmaek::handlers::text::length(parts[i].plain_text()), limit) << limit;
+            if (parts.size() > 1) {
+                EXPECT_EQ(parts[i].title, reply.title + " (" + std::to_string(i + 1) + "/" +
+                                              std::to_string(parts.size()) + ")");
+                EXPECT_TRUE(parts[i].lines.back().starts_with(' ') || i + 1 == parts.size())
+                    << "part " << i << " of " << limit << " ends with a header";
+            }
+            lines.insert(lines.end(), parts[i].lines.begin(), parts[i].lines.end());
+        }
+        EXPECT_EQ(lines, reply.lines) << "nothing cut at " << limit;
+        EXPECT_EQ(parts.size() == 1, inmaek::handlers::text::length(text) <= limit) << limit;
+    }
+}
+
+TEST(SplitReply, ButtonsAndUsageGoWithTheLastPartAndAnOverlongLineIsShortened) {
+    Reply reply;
+    reply.title = "⏰ Reminder";
+    reply.lines = {"short", std::string(300, 'x'), "tail"};
+    reply.usage = "Usage: /done <id>";
+    reply.buttons = {{"Done", "/done 1"}};
+    EXPECT_EQ(inmaek::handlers::split_reply(reply, 1000).size(), 1U);
+    const auto parts = inmaek::handlers::split_reply(reply, 100);
+    ASSERT_GE(parts.size(), 2U);
+    for (const auto& part : parts) {
+        EXPECT_LE(inmaek::handlers::text::length(part.plain_text()), 100U) << part.plain_text();
+    }
+    EXPECT_TRUE(parts.front().buttons.empty());
+    EXPECT_EQ(parts.back().buttons.size(), 1U);
+    EXPECT_EQ(parts.back().usage, reply.usage);
+    EXPECT_EQ(parts.back().lines.back(), "tail");
 }
 
 TEST_P(Summary, AWorkspaceNeverSeesAnothersData) {
