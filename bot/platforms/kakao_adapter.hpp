@@ -82,6 +82,8 @@ public:
     /// Event API (skill chats) or send_message (Bot API chats), by the chat key.
     [[nodiscard]] std::optional<Push> push_to(std::string_view destination,
                                               const handlers::Reply& reply) const override;
+    /// A simpleText holds 1,000 characters.
+    [[nodiscard]] std::size_t push_chars() const override { return 990; }
     /// Bot API messages, and skill requests that brought a usable callbackUrl.
     [[nodiscard]] bool replies_through_api(const Parsed& parsed) const override;
     /// A repeated skill request gets the first reply in its response: its own callbackUrl is

@@ -2,6 +2,8 @@
 
 #include <boost/json/array.hpp>
 
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -45,6 +47,15 @@ public:
     [[nodiscard]] std::optional<Push> push_to(std::string_view destination,
                                               const handlers::Reply& reply) const override;
     [[nodiscard]] bool replies_through_api(const Parsed& /*parsed*/) const override { return true; }
+    /// One text message holds 5,000 characters (an emoji counts two): parts stay well below.
+    [[nodiscard]] std::size_t push_chars() const override { return 4000; }
+    /// A push to the user id reaches a person who added the account as a friend, which talking
+    /// to the bot in a private chat proves.
+    [[nodiscard]] std::optional<std::string> direct_chat(std::string_view platform_user_id,
+                                                         bool known_chat) const override {
+        if (!known_chat || platform_user_id.empty()) return std::nullopt;
+        return std::string{platform_user_id};
+    }
 
     /// The x-line-signature value for a body (tests and client scripts).
     static std::string sign(std::string_view channel_secret, std::string_view body);
