@@ -78,6 +78,13 @@ std::vector<Field> fields_of(Config& c) {
         {"discord", "public_key", &c.discord.public_key},
         {"discord", "application_id", &c.discord.application_id},
         {"discord", "api_base_url", &c.discord.api_base_url},
+        // `<platform>.api_base` (INMAEK_<PLATFORM>_API_BASE) is the short spelling of the same
+        // key; when both are given, api_base wins.
+        {"telegram", "api_base", &c.telegram.api_base_url},
+        {"slack", "api_base", &c.slack.api_base_url},
+        {"kakao", "api_base", &c.kakao.api_base_url},
+        {"line", "api_base", &c.line.api_base_url},
+        {"discord", "api_base", &c.discord.api_base_url},
         {"scheduler", "enabled", &c.scheduler.enabled},
         {"scheduler", "tick_seconds", &c.scheduler.tick_seconds},
         {"scheduler", "late_window_minutes", &c.scheduler.late_window_minutes},
@@ -845,11 +852,10 @@ std::string describe(const Config& config) {
         set(config.kakao.rest_api_key), set(config.kakao.bot_token), config.kakao.event_name,
         config.kakao.api_base_url, config.kakao.bot_api_base_url, on(config.line.enabled),
         set(config.line.channel_secret), set(config.line.channel_access_token),
-        config.line.api_base_url, on(config.generic.enabled),
-        set(config.generic.secret), o.batch, o.poll_interval_ms, o.lease_seconds, o.max_attempts,
-        o.backoff_initial_seconds, o.backoff_max_seconds, on(config.scheduler.enabled),
-        config.scheduler.tick_seconds, config.scheduler.late_window_minutes,
-        config.scheduler.reminder_time,
+        config.line.api_base_url, on(config.generic.enabled), set(config.generic.secret), o.batch,
+        o.poll_interval_ms, o.lease_seconds, o.max_attempts, o.backoff_initial_seconds,
+        o.backoff_max_seconds, on(config.scheduler.enabled), config.scheduler.tick_seconds,
+        config.scheduler.late_window_minutes, config.scheduler.reminder_time,
         config.scheduler.clock_start.empty() ? ""
                                              : ", clock starts at " + config.scheduler.clock_start,
         config.log.level, config.log.format);

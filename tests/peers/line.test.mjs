@@ -34,7 +34,7 @@ before(async () => {
     INMAEK_LINE_ENABLED: 'true',
     INMAEK_LINE_CHANNEL_SECRET: kSecret,
     INMAEK_LINE_CHANNEL_ACCESS_TOKEN: kToken,
-    INMAEK_LINE_API_BASE_URL: api.url,
+    INMAEK_LINE_API_BASE: api.url,  // the short spelling of line.api_base_url
     INMAEK_OUTBOX_POLL_INTERVAL_MS: '100',
   });
 });

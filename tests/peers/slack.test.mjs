@@ -23,7 +23,7 @@ before(async () => {
     INMAEK_SLACK_ENABLED: 'true',
     INMAEK_SLACK_SIGNING_SECRET: kSecret,
     INMAEK_SLACK_BOT_TOKEN: kToken,
-    INMAEK_SLACK_API_BASE_URL: api.url,
+    INMAEK_SLACK_API_BASE: api.url,  // the short spelling of slack.api_base_url
     INMAEK_OUTBOX_POLL_INTERVAL_MS: '100',
   });
 });
