@@ -94,16 +94,6 @@ std::string snowflake(const json::value* value) {
     return {};
 }
 
-std::optional<std::int64_t> int_value(const json::value* value) {
-    if (value == nullptr) return std::nullopt;
-    if (const auto* number = value->if_int64()) return *number;
-    if (const auto* number = value->if_uint64()) {
-        if (*number <= static_cast<std::uint64_t>(INT64_MAX))
-            return static_cast<std::int64_t>(*number);
-    }
-    return std::nullopt;
-}
-
 /// When the interaction was created, from its snowflake id; zero when the id is not one.
 std::chrono::sys_seconds time_of(std::string_view id) {
     std::uint64_t value = 0;

@@ -73,14 +73,6 @@ std::string fit(std::string_view text, std::size_t limit) {
     return out;
 }
 
-std::int64_t int64_member(const json::value* object, std::string_view key) {
-    const auto* value = member(object, key);
-    if (value == nullptr) return 0;
-    if (value->is_int64()) return value->get_int64();
-    if (value->is_uint64()) return static_cast<std::int64_t>(value->get_uint64());
-    return 0;
-}
-
 bool bool_member(const json::value* object, std::string_view key) {
     const auto* value = member(object, key);
     return value != nullptr && value->is_bool() && value->get_bool();
@@ -92,10 +84,11 @@ std::string text_of(const json::value* message) {
     const auto* mentionees = member(member(message, "mention"), "mentionees");
     if (mentionees != nullptr && mentionees->is_array()) {
         for (const auto& mentionee : mentionees->get_array()) {
-            if (!bool_member(&mentionee, "isSelf") || int64_member(&mentionee, "index") != 0) {
+            if (!bool_member(&mentionee, "isSelf") ||
+                int_value(member(&mentionee, "index")).value_or(0) != 0) {
                 continue;
             }
-            const auto length = int64_member(&mentionee, "length");
+            const auto length = int_value(member(&mentionee, "length")).value_or(0);
             if (length > 0) {
                 text.erase(0, utf16_prefix_bytes(text, static_cast<std::size_t>(length)));
             }
@@ -146,7 +139,7 @@ std::optional<Parsed> parse_event(const json::value& event) {
     message.text = std::move(text);
     message.source_message_id = string_member(message_object, "id");
     message.received_at = std::chrono::sys_seconds{std::chrono::duration_cast<std::chrono::seconds>(
-        std::chrono::milliseconds{int64_member(&event, "timestamp")})};
+        std::chrono::milliseconds{int_value(member(&event, "timestamp")).value_or(0)})};
     parsed.reply_target = reply_token;
     return parsed;
 }

@@ -21,6 +21,17 @@ const boost::json::value* member(const boost::json::value* object, std::string_v
     return fields == nullptr ? nullptr : fields->if_contains(key);
 }
 
+std::optional<std::int64_t> int_value(const boost::json::value* value) {
+    if (value == nullptr) return std::nullopt;
+    if (const auto* number = value->if_int64()) return *number;
+    if (const auto* number = value->if_uint64()) {
+        if (*number <= static_cast<std::uint64_t>(INT64_MAX)) {
+            return static_cast<std::int64_t>(*number);
+        }
+    }
+    return std::nullopt;
+}
+
 std::string string_member(const boost::json::value* object, std::string_view key) {
     const auto* value = member(object, key);
     const auto* text = value == nullptr ? nullptr : value->if_string();

@@ -2,6 +2,7 @@
 
 #include <boost/json/value.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +15,9 @@ namespace inmaek::bot::platforms {
 
 /// A member of a JSON object, or nullptr when absent (or when `object` is null or not an object).
 const boost::json::value* member(const boost::json::value* object, std::string_view key);
+
+/// A JSON integer that fits in int64, or nullopt (absent, null, not an integer, too big).
+std::optional<std::int64_t> int_value(const boost::json::value* value);
 
 /// A string member, or "" when absent or not a string.
 std::string string_member(const boost::json::value* object, std::string_view key);
