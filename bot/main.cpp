@@ -34,6 +34,7 @@
 #include "bot/platforms/slack_users.hpp"
 #include "bot/platforms/telegram_adapter.hpp"
 #include "bot/scheduler.hpp"
+#include "bot/search_indexer.hpp"
 #include "bot/webhook_service.hpp"
 #include "handlers/conversation.hpp"
 #include "handlers/router.hpp"
@@ -276,8 +277,11 @@ int serve(const Overrides& overrides) {
             }
             service.handle(std::move(request), std::move(info), std::move(done));
         }};
+    // /find's SQLite index, kept current off the webhooks' transactions.
+    bot::SearchIndexer indexer{*database, {}};
     server.start();
     sender->start();
+    indexer.start();
     if (config.scheduler.enabled) scheduler->start();
     const auto endpoint = server.local_endpoint();
     const auto base =
@@ -291,6 +295,7 @@ int serve(const Overrides& overrides) {
     server.run();
     executor.stop();
     scheduler->stop();
+    indexer.stop();
     sender->stop();
     return 0;
 }

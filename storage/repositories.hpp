@@ -280,6 +280,11 @@ public:
     /// snippets of `snippet_width` characters; the total counts at most kSearchCountCap per kind.
     virtual SearchResults search(Id workspace_id, std::string_view query, int limit,
                                  std::size_t snippet_width) = 0;
+    /// Indexes up to `limit` documents written since they were last indexed (0 or less: all of
+    /// them) and returns how many. SQLite indexes after the write, many documents to a
+    /// transaction (schemas/0010); search() calls this first, so nothing written is missed.
+    /// PostgreSQL indexes in the write: 0.
+    virtual std::size_t index_pending(int limit) = 0;
 };
 
 /// How many matches of one kind a search counts before it stops counting.

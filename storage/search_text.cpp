@@ -98,6 +98,25 @@ std::size_t length(std::string_view utf8) {
     return decode(utf8).size();
 }
 
+std::string two_character_tokens(std::string_view text) {
+    const auto starts_character = [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    };
+    std::vector<std::size_t> starts;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (starts_character(text[i])) starts.push_back(i);
+    }
+    starts.push_back(text.size());
+    std::string out;
+    out.reserve(2 * text.size());
+    // starts holds n + 1 offsets for n characters: the pair at k spans starts[k]..starts[k + 2].
+    for (std::size_t k = 0; k + 2 < starts.size(); ++k) {
+        if (k != 0) out += ' ';
+        out.append(text.substr(starts[k], starts[k + 2] - starts[k]));
+    }
+    return out;
+}
+
 TitleMatcher::TitleMatcher(const std::vector<std::string>& words) {
     for (const auto& word : words) {
         words_.push_back(folded(word));

@@ -518,6 +518,7 @@ public:
 
     SearchResults search(Id workspace_id, std::string_view query, int limit,
                          std::size_t snippet_width) override;
+    std::size_t index_pending(int limit) override;
 
 private:
     soci::session& session_;

@@ -1,9 +1,12 @@
 // /find over the documents of migration 0008: SQLite's FTS5 tables (trigrams for words of three
 // or more characters, two-character tokens for the rest) or PostgreSQL's search_docs with
-// pg_trgm and a GIN index of two-character substrings.
+// pg_trgm and a GIN index of two-character substrings. On SQLite the documents written since
+// the last look are indexed here too, in batches (schemas/0010_search_pending.sqlite3.sql).
 #include <algorithm>
 #include <array>
 #include <deque>
+#include <limits>
+#include <optional>
 #include <tuple>
 
 #include "storage/search_text.hpp"
@@ -38,6 +41,121 @@ constexpr auto kPostgresqlHead = R"sql(
     WHERE workspace_id = :workspace_id AND id BETWEEN :low AND :high)sql";
 constexpr auto kPostgresqlTail = " ORDER BY id DESC LIMIT :limit";
 constexpr auto kPostgresqlDocument = "SELECT title, body, at FROM search_docs WHERE id = :id";
+
+// Re-indexing a queued document (0010): its old tokens and text out, the entity's current row
+// (if it still exists) in, the queue entry gone.
+constexpr auto kSqlitePending = "SELECT id FROM search_pending ORDER BY id LIMIT :limit";
+constexpr auto kSqliteIndexed = "SELECT title, body FROM search_docs WHERE rowid = :id";
+constexpr auto kSqliteUnindexGrams = R"sql(
+    INSERT INTO search_grams (search_grams, rowid, title, body)
+    VALUES ('delete', :id, :title, :body))sql";
+constexpr auto kSqliteUnindexDocument = "DELETE FROM search_docs WHERE rowid = :id";
+constexpr std::array<const char*, kKinds.size()> kSqliteSources{
+    "SELECT workspace_id, at, title, body FROM search_company_source WHERE entity_id = :entity",
+    "SELECT workspace_id, at, title, body FROM search_contact_source WHERE entity_id = :entity",
+    "SELECT workspace_id, at, title, body FROM search_lead_source WHERE entity_id = :entity",
+    "SELECT workspace_id, at, title, body FROM search_follow_up_source WHERE entity_id = :entity",
+    "SELECT workspace_id, at, title, body FROM search_meeting_source WHERE entity_id = :entity"};
+constexpr auto kSqliteIndexDocument = R"sql(
+    INSERT INTO search_docs (rowid, workspace_id, kind, entity_id, at, title, body)
+    VALUES (:id, :workspace_id, :kind, :entity, :at, :title, :body))sql";
+constexpr auto kSqliteIndexGrams =
+    "INSERT INTO search_grams (rowid, title, body) VALUES (:id, :title, :body)";
+constexpr auto kSqliteIndexedDone = "DELETE FROM search_pending WHERE id = :id";
+
+/// Re-indexes queued documents with statements prepared once per batch; they bind the members.
+class PendingIndexer {
+public:
+    explicit PendingIndexer(soci::session& session) : session_(session) {}
+
+    /// The ids of up to `limit` queued documents, lowest first.
+    std::vector<Int> queued(int limit) {
+        std::vector<Int> ids;
+        Int id = 0;
+        auto statement = prepare(session_, kSqlitePending, [&](soci::statement& s) {
+            s.exchange(soci::into(id));
+            s.exchange(soci::use(limit, "limit"));
+        });
+        for_each_row(statement, [&] { ids.push_back(id); });
+        return ids;
+    }
+
+    void reindex(Int id) {
+        id_ = id;
+        if (run_single(indexed_)) {
+            set_grams();
+            unindex_grams_.execute(true);
+            unindex_document_.execute(true);
+        }
+        kind_ = static_cast<int>(id / kKindStride);
+        entity_ = id % kKindStride;
+        if (kind_ >= 1 && kind_ <= static_cast<int>(kKinds.size()) &&
+            run_single(source(static_cast<std::size_t>(kind_ - 1)))) {
+            index_document_.execute(true);
+            set_grams();
+            index_grams_.execute(true);
+        }
+        done_.execute(true);
+    }
+
+private:
+    void set_grams() {
+        title_grams_ = search_text::two_character_tokens(title_);
+        body_grams_ = search_text::two_character_tokens(body_);
+    }
+    void bind_id(soci::statement& s) { s.exchange(soci::use(id_, "id")); }
+    void bind_text(soci::statement& s) {
+        s.exchange(soci::into(title_));
+        s.exchange(soci::into(body_));
+        bind_id(s);
+    }
+    void bind_grams(soci::statement& s) {
+        bind_id(s);
+        s.exchange(soci::use(title_grams_, "title"));
+        s.exchange(soci::use(body_grams_, "body"));
+    }
+    soci::statement& source(std::size_t index) {
+        return sources_[index].get(session_, kSqliteSources[index], [this](soci::statement& s) {
+            s.exchange(soci::into(workspace_id_));
+            s.exchange(soci::into(at_));
+            s.exchange(soci::into(title_));
+            s.exchange(soci::into(body_));
+            s.exchange(soci::use(entity_, "entity"));
+        });
+    }
+
+    soci::session& session_;
+    Int id_ = 0;
+    int kind_ = 0;
+    Int entity_ = 0;
+    Int workspace_id_ = 0;
+    Int at_ = 0;
+    std::string title_;
+    std::string body_;
+    std::string title_grams_;
+    std::string body_grams_;
+    soci::statement indexed_ =
+        prepare(session_, kSqliteIndexed, [this](soci::statement& s) { bind_text(s); });
+    soci::statement unindex_grams_ =
+        prepare(session_, kSqliteUnindexGrams, [this](soci::statement& s) { bind_grams(s); });
+    soci::statement unindex_document_ =
+        prepare(session_, kSqliteUnindexDocument, [this](soci::statement& s) { bind_id(s); });
+    std::array<CachedStatement, kKinds.size()> sources_;
+    soci::statement index_document_ =
+        prepare(session_, kSqliteIndexDocument, [this](soci::statement& s) {
+            bind_id(s);
+            s.exchange(soci::use(workspace_id_, "workspace_id"));
+            s.exchange(soci::use(kind_, "kind"));
+            s.exchange(soci::use(entity_, "entity"));
+            s.exchange(soci::use(at_, "at"));
+            s.exchange(soci::use(title_, "title"));
+            s.exchange(soci::use(body_, "body"));
+        });
+    soci::statement index_grams_ =
+        prepare(session_, kSqliteIndexGrams, [this](soci::statement& s) { bind_grams(s); });
+    soci::statement done_ =
+        prepare(session_, kSqliteIndexedDone, [this](soci::statement& s) { bind_id(s); });
+};
 
 /// A word as an FTS5 string: in double quotes, its own double quotes doubled.
 std::string fts_string(std::string_view word) {
@@ -112,11 +230,22 @@ std::vector<Candidate> run_candidates(soci::statement& statement, Int& id, std::
 
 }  // namespace
 
+std::size_t SqlSearchRepository::index_pending(int limit) {
+    // PostgreSQL's triggers keep its index current (0010_search_pending.postgresql.sql).
+    if (postgresql_) return 0;
+    PendingIndexer indexer(session_);
+    const auto ids = indexer.queued(sql_limit(limit));
+    for (const Int id : ids) indexer.reindex(id);
+    return ids.size();
+}
+
 SearchResults SqlSearchRepository::search(Id workspace_id, std::string_view query, int limit,
                                           std::size_t snippet_width) {
     const Words words = split_words(query);
     SearchResults results;
     if (words.all.empty()) return results;
+    // What was written before this search is found by it, however far the indexer is behind.
+    index_pending(0);
 
     KindParameters kind_parameters{.workspace_id = workspace_id};
     Int id = 0;

@@ -23,8 +23,10 @@ constexpr auto kPostgresqlBackend = "postgresql";
 // The migration runner's own table: the target has its rows from migrate().
 constexpr auto kMigrationsTable = "schema_migrations";
 // Kept by the target's triggers as the leads and follow-ups are copied (schemas/0007): copying
-// their rows as well would count everything twice.
-constexpr std::array<std::string_view, 2> kTriggerKeptTables{"pipeline_totals", "follow_up_totals"};
+// their rows as well would count everything twice. search_pending (0010) is SQLite's queue of
+// documents to index; the target indexes the copied rows by its own triggers.
+constexpr std::array<std::string_view, 3> kTriggerKeptTables{"pipeline_totals", "follow_up_totals",
+                                                             "search_pending"};
 constexpr int kBusyTimeoutMs = 5000;
 
 constexpr auto kSourceColumns = "SELECT name FROM pragma_table_info(?1) ORDER BY cid";

@@ -7,6 +7,9 @@
 #include <unicode/normalizer2.h>
 #include <unicode/unistr.h>
 
+#include <thread>
+
+#include "bot/search_indexer.hpp"
 #include "handlers/conversation.hpp"
 #include "storage/database.hpp"
 #include "storage/search_text.hpp"
@@ -222,6 +225,7 @@ TEST_P(Query, BackfillIndexesRowsWrittenBeforeTheMigration) {
         }
         execute(url, "DROP TABLE search_docs");
         execute(url, "DROP TABLE search_grams");
+        execute(url, "DROP TABLE search_pending");
     } else {
         execute(url, "DROP FUNCTION search_docs_sync() CASCADE");
         execute(url, "DROP FUNCTION search_refresh(INTEGER, BIGINT, BIGINT)");
@@ -241,6 +245,58 @@ TEST_P(Query, BackfillIndexesRowsWrittenBeforeTheMigration) {
     EXPECT_EQ(hits_of(search("연동")), "meeting 1");
     EXPECT_EQ(hits_of(search("kakao corp")), "company 1");
     EXPECT_EQ(hits_of(search("초안")), "follow-up 1");
+    // Documents indexed by 0008's SQL are re-indexed through 0010's queue.
+    log("/리드 1 메모:\"SoC 양산 일정\"");
+    EXPECT_EQ(hits_of(search("양산")), "lead 1");
+    log("/리드 1 메모:\"NPU 설계\"");
+    EXPECT_EQ(hits_of(search("양산")), "");
+    EXPECT_EQ(hits_of(search("설계")), "lead 1");
+}
+
+TEST_P(Query, FindRightAfterAWriteFindsItAndTheIndexerEmptiesTheQueue) {
+    seed();
+    const auto pending = [&] {
+        return fresh_.backend() == "sqlite3"
+                   ? query_text(fresh_.url(), "SELECT COUNT(*) FROM search_pending")
+                   : std::string{"0"};
+    };
+    // No indexer runs here: the search indexes what the writes queued before it reads.
+    EXPECT_EQ(pending(), fresh_.backend() == "sqlite3" ? "8" : "0");
+    log("/회의 오늘 @삼성전자 : 파운드리 견적");
+    EXPECT_EQ(hits_of(search("견적")), "meeting 3");
+    EXPECT_EQ(pending(), "0");
+    // The server's indexer takes the queue a batch to a transaction.
+    for (int i = 0; i < 5; ++i) log("/회의 오늘 @카카오 : 정산 점검 " + std::to_string(i));
+    inmaek::bot::SearchIndexer indexer{*database_, {.interval = 10ms, .batch = 2}};
+    EXPECT_EQ(indexer.run_once(), fresh_.backend() == "sqlite3" ? 5U : 0U);
+    EXPECT_EQ(pending(), "0");
+    EXPECT_EQ(search("정산").total, 5);
+    // Running in the background, it indexes what is written while it runs.
+    indexer.start();
+    log("/회의 오늘 @OpenAI : 추론 서버 증설");
+    for (int i = 0; i < 200 && pending() != "0"; ++i) std::this_thread::sleep_for(10ms);
+    indexer.stop();
+    EXPECT_EQ(pending(), "0");
+    EXPECT_EQ(hits_of(search("증설")), "meeting 9");
+}
+
+TEST_P(Query, TwoCharacterTokensAreThoseOfMigration0008sSql) {
+    if (fresh_.backend() != "sqlite3") GTEST_SKIP() << "SQLite's index only";
+    for (const std::string text :
+         {"", "a", "ab", "반도체 공급", "KakaoTalk×ChatGPT 연동", "🚀 발사!"}) {
+        // 0008's search_doc_grams expression, on a literal.
+        std::string quoted = "'";
+        for (const char c : text) quoted += c == '\'' ? std::string{"''"} : std::string{c};
+        quoted += "'";
+        const auto sql = "SELECT coalesce((SELECT group_concat(substr(" + quoted +
+                         ", j.key + 1, 2), ' ') FROM json_each('[' || substr(replace(hex(zeroblob("
+                         "length(" +
+                         quoted + "))), '00', '0,'), 1, 2 * length(" + quoted +
+                         ") - 3) || ']') AS j), '')";
+        EXPECT_EQ(inmaek::storage::search_text::two_character_tokens(text),
+                  query_text(fresh_.url(), sql))
+            << text;
+    }
 }
 
 TEST_P(Query, FindAnswersWithRankedHitsAndHowManyMore) {
