@@ -237,6 +237,8 @@ TEST_P(Query, BackfillIndexesRowsWrittenBeforeTheMigration) {
     }
     execute(url, "DROP INDEX leads_created");
     execute(url, "DROP INDEX leads_due");
+    execute(url, "DROP INDEX leads_stage_due");
+    execute(url, "DROP INDEX leads_owner_value");
     // Migrations run in order above the latest applied one, so every later one goes too.
     execute(url, "DROP TABLE api_keys");
     execute(url, "DELETE FROM schema_migrations WHERE version >= 8");
