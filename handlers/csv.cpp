@@ -87,7 +87,7 @@ void read(std::istream& in, const std::function<void(Record&)>& on_record) {
     }
     Collector collector;
     collector.on_record = &on_record;
-    constexpr std::size_t kChunk = 64 * 1024;
+    constexpr std::size_t kChunk = std::size_t{64} * 1024;
     std::array<char, kChunk> buffer{};
     bool start = true;
     const auto fail = [&] {
