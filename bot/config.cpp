@@ -51,6 +51,8 @@ std::vector<Field> fields_of(Config& c) {
         {"server", "read_timeout_ms", &c.server.read_timeout_ms},
         {"server", "idle_timeout_ms", &c.server.idle_timeout_ms},
         {"server", "shutdown_grace_ms", &c.server.shutdown_grace_ms},
+        {"server", "public_url", &c.server.public_url},
+        {"server", "export_link_minutes", &c.server.export_link_minutes},
         {"database", "pool_size", &c.database.pool_size},
         {"database", "busy_timeout_ms", &c.database.busy_timeout_ms},
         {"database", "batch_max", &c.database.batch_max},
@@ -530,6 +532,13 @@ void validate(Config& config) {
     check_range("server.read_timeout_ms", server.read_timeout_ms, 1, 3'600'000);
     check_range("server.idle_timeout_ms", server.idle_timeout_ms, 1, 3'600'000);
     check_range("server.shutdown_grace_ms", server.shutdown_grace_ms, 0, 3'600'000);
+    check_range("server.export_link_minutes", server.export_link_minutes, 1, 24 * 60);
+    if (!server.public_url.empty() && !server.public_url.starts_with("http://") &&
+        !server.public_url.starts_with("https://")) {
+        throw ConfigError(
+            fmt::format("server.public_url: expected http(s)://host[:port][/path], got '{}'",
+                        server.public_url));
+    }
 
     const auto& database = config.database;
     const auto scheme_end = database.url.find("://");
@@ -736,6 +745,7 @@ ListenAddress parse_listen(std::string_view listen) {
 Config load_config(const std::optional<std::filesystem::path>& file, const EnvLookup& env) {
     Config config;
     const std::vector<Secret> secrets = {
+        {"server", "export_secret", &config.server.export_secret},
         {"telegram", "secret_token", &config.telegram.secret_token},
         {"telegram", "bot_token", &config.telegram.bot_token},
         {"discord", "bot_token", &config.discord.bot_token},
@@ -822,6 +832,7 @@ std::string describe(const Config& config) {
     return fmt::format(
         "server     listen {}, {} io thread(s), body limit {} B, header limit {} B\n"
         "           timeouts: read {} ms, idle {} ms, shutdown grace {} ms\n"
+        "           public url {}, export links {} min, export secret {}\n"
         "database   {} (pool {}, busy timeout {} ms, batch max {})\n"
         "workspace  time zone {}, language {}, binding {}, admins: {}\n"
         "telegram   {}, secret token {}{}, bot username {}\n"
@@ -836,8 +847,10 @@ std::string describe(const Config& config) {
         "scheduler  {}, every {} s, late window {} min, reminders at {}{}\n"
         "log        level {}, format {}\n",
         s.listen, s.io_threads, s.body_limit, s.header_limit, s.read_timeout_ms, s.idle_timeout_ms,
-        s.shutdown_grace_ms, storage::redact_database_url(d.url), d.pool_size, d.busy_timeout_ms,
-        d.batch_max, w.default_time_zone, w.default_language, w.binding,
+        s.shutdown_grace_ms, s.public_url.empty() ? "(the bound address)" : s.public_url,
+        s.export_link_minutes, s.export_secret.empty() ? "(kept in the database)" : "(set)",
+        storage::redact_database_url(d.url), d.pool_size, d.busy_timeout_ms, d.batch_max,
+        w.default_time_zone, w.default_language, w.binding,
         admins.empty() ? "(first user becomes admin)" : admins, on(t.enabled), set(t.secret_token),
         t.allow_missing_secret ? " (missing secret allowed)" : "",
         t.bot_username.empty() ? "(not set)" : "@" + t.bot_username,

@@ -22,6 +22,12 @@ struct Config {
         int read_timeout_ms = 10000;
         int idle_timeout_ms = 60000;
         int shutdown_grace_ms = 10000;
+        /// How the world reaches this server ("https://crm.example.com"), for links the bot
+        /// sends (/export downloads); empty: http://<the bound address>.
+        std::string public_url;
+        std::string export_secret;     // secret: signs /export links; empty: one is generated
+                                       // and kept in the database (server_secrets)
+        int export_link_minutes = 15;  // how long an /export link works
     } server;
     struct Database {
         std::string url = "sqlite3://db=var/inmaek.db";

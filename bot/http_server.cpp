@@ -5,6 +5,7 @@
 #include <charconv>
 #include <csignal>
 #include <exception>
+#include <filesystem>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -33,8 +34,10 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
+#include <boost/beast/http/file_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/write.hpp>
 #include <nlohmann/json.hpp>
 
@@ -360,7 +363,11 @@ private:
         const bool keep_alive = client_keeps_alive && response.keep_alive() && !state_->stopping;
         response.version(version);
         response.keep_alive(keep_alive);
-        co_await write(response, *info, summary, started);
+        if (info->body_file.empty()) {
+            co_await write(response, *info, summary, started);
+        } else {
+            co_await write_file(response, *info, summary, started);
+        }
         const bool keep_going = keep_alive && stream_.socket().is_open();
         co_return keep_going;
     }
@@ -443,6 +450,51 @@ private:
                                                         version, net::use_awaitable);
         pending_.reset();
         co_return response;
+    }
+
+    /// Writes a response whose body is info.body_file, chunk by chunk with a deadline for each
+    /// (a download may take long; a client that stops reading is closed), and logs the request.
+    net::awaitable<void> write_file(Response& head, const RequestInfo& info,
+                                    const RequestSummary& summary, Clock::time_point started) {
+        http::response<http::file_body> response{head.result(), head.version()};
+        for (const auto& field : head) response.insert(field.name_string(), field.value());
+        error_code ec;
+        response.body().open(info.body_file.c_str(), beast::file_mode::scan, ec);
+        std::error_code ignored;
+        std::filesystem::remove(info.body_file, ignored);  // the open file stays readable
+        if (ec) {
+            spdlog::error("request id={} cannot open the response's file: {}", info.id,
+                          ec.message());
+            Response failed = problem_response(http::status::internal_server_error, head.version(),
+                                               "internal error");
+            failed.keep_alive(false);
+            co_await write(failed, info, summary, started);
+            co_return;
+        }
+        response.keep_alive(head.keep_alive());
+        response.set(http::field::server, "inmaek");
+        response.set("X-Request-Id", info.id);
+        response.prepare_payload();
+        http::response_serializer<http::file_body> serializer{response};
+        while (!ec && !serializer.is_done()) {
+            stream_.expires_after(options().read_timeout);
+            std::size_t ignored_n = 0;
+            std::tie(ec, ignored_n) =
+                co_await http::async_write_some(stream_, serializer, kUseTuple);
+        }
+        const auto ms =
+            std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
+        spdlog::info(
+            "request id={} method={} target={} status={} ms={} platform={} command={} "
+            "bytes_in={}",
+            info.id, LogValue(summary.method).view(), LogValue(summary.path).view(),
+            response.result_int(), ms, LogValue(info.platform).view(),
+            LogValue(info.command).view(), summary.bytes_in);
+        if (ec) {
+            spdlog::debug("request id={} response not written: {}", info.id, ec.message());
+            error_code closing;
+            stream_.socket().close(closing);
+        }
     }
 
     /// Writes a response (with a deadline: a client that does not read is closed) and logs

@@ -23,6 +23,9 @@ struct RequestInfo {
     std::string id;
     std::string platform;
     std::string command;
+    /// When set by the application, the response's body is this file, streamed from disk (a
+    /// large download); the server deletes it once opened.
+    std::string body_file;
 };
 
 /// Application handler: called on an io thread; must call `done` exactly once, from any thread.

@@ -17,7 +17,7 @@ readonly PACKAGES=(
     build-essential cmake pkg-config
     libboost1.81-all-dev libboost-json1.81-dev libgoogle-perftools-dev nlohmann-json3-dev libsoci-dev libsqlite3-dev sqlite3
     libpq-dev postgresql-15 postgresql-client-15
-    libspdlog-dev libfmt-dev libssl-dev libtomlplusplus-dev libcli11-dev
+    libspdlog-dev libfmt-dev libssl-dev libtomlplusplus-dev libcli11-dev libcsv-dev
     libhowardhinnant-date-dev libicu-dev tzdata
     libgtest-dev libgmock-dev
     clang-format clang-tidy wrk

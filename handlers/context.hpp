@@ -13,6 +13,8 @@ class time_zone;
 
 namespace inmaek::handlers {
 
+struct ConversationPolicy;
+
 /// Everything a command handler may use: the open transaction's repositories, who is
 /// speaking in which workspace, and the clock. Built by Conversation for one message.
 struct Context {
@@ -23,6 +25,8 @@ struct Context {
     Lang lang;
     std::chrono::sys_seconds now;
     const date::time_zone* zone;
+    /// The policy of the conversation (nullptr outside one: the REST API).
+    const ConversationPolicy* policy = nullptr;
 
     /// Today's date in the workspace time zone.
     [[nodiscard]] std::chrono::year_month_day today() const;

@@ -143,7 +143,7 @@ Outcome Conversation::handle(storage::UnitOfWork& db, const Message& message) co
         message.received_at.time_since_epoch().count() != 0
             ? message.received_at
             : std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    Context ctx{db, *workspace, *user, message, lang, now, zone};
+    Context ctx{db, *workspace, *user, message, lang, now, zone, &policy_};
     if (command == nullptr) {
         outcome.reply = mistake(ctx, tr(lang, Msg::unknown_command, line->name), Msg::usage_help);
         outcome.reply.usage = tr(lang, Msg::try_help);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,6 +21,10 @@ struct ConversationPolicy {
     std::string default_time_zone = "Asia/Seoul";
     std::string default_language = "ko";
     std::string bot_username;  ///< commands addressed to another bot are ignored
+    /// The signed download link of a workspace's export of a kind ("leads"); unset where
+    /// inmaek serves no downloads (the console), so /export says to use `inmaek export`.
+    std::function<std::string(storage::Id workspace_id, std::string_view kind)> export_link;
+    int export_link_minutes = 15;  ///< how long such a link works
 };
 
 /// The outcome of one message.

@@ -124,6 +124,10 @@ public:
     virtual std::vector<Lead> page(Id workspace_id, Id after_id, int limit) = 0;
     /// The leads matching a filter in its order (at most filter.limit), and how many match.
     virtual Page<LeadListItem> list(Id workspace_id, const LeadFilter& filter) = 0;
+    /// The oldest lead titled exactly `title` whose main company is `company_id` (an import run
+    /// again finds the lead it made the first time).
+    virtual std::optional<Lead> find_by_title(Id workspace_id, Id company_id,
+                                              std::string_view title) = 0;
 };
 
 struct FollowUpFilter {
@@ -238,6 +242,16 @@ public:
     virtual bool touch(Id key_id, Timestamp at, std::chrono::seconds resolution) = 0;
 };
 
+/// Server-wide secrets (schemas/0013_server_secrets.sqlite3.sql), shared by every replica.
+class SecretRepository {
+public:
+    virtual ~SecretRepository() = default;
+    /// The secret called `name`: the stored one, or `candidate`, stored now when there is none.
+    /// Two processes asking at once both get the one that was stored first.
+    virtual std::string get_or_store(std::string_view name, std::string_view candidate,
+                                     Timestamp at) = 0;
+};
+
 class AuditRepository {
 public:
     virtual ~AuditRepository() = default;
@@ -307,6 +321,7 @@ public:
     virtual SummaryRepository& summaries() = 0;
     virtual ApiKeyRepository& api_keys() = 0;
     virtual SearchRepository& search() = 0;
+    virtual SecretRepository& secrets() = 0;
 };
 
 }  // namespace inmaek::storage

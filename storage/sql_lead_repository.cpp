@@ -381,6 +381,31 @@ std::optional<Lead> SqlLeadRepository::get_for_update(Id workspace_id, Id lead_i
     return select_one(kSelectLeadForUpdate, workspace_id, lead_id);
 }
 
+std::optional<Lead> SqlLeadRepository::find_by_title(Id workspace_id, Id company_id,
+                                                     std::string_view title) {
+    static constexpr auto kFindByTitle = R"sql(
+        SELECT l.id FROM leads l
+        JOIN lead_companies lc
+          ON lc.workspace_id = l.workspace_id AND lc.lead_id = l.id AND lc.position = 0
+        WHERE l.workspace_id = :workspace_id AND lc.company_id = :company_id
+          AND l.title = :title
+        ORDER BY l.id LIMIT 1)sql";
+    const Int workspace = workspace_id;
+    const Int company = company_id;
+    const std::string wanted{title};
+    Int id = 0;
+    {
+        auto statement = prepare(session_, kFindByTitle, [&](soci::statement& st) {
+            st.exchange(soci::use(workspace));
+            st.exchange(soci::use(company));
+            st.exchange(soci::use(wanted));
+            st.exchange(soci::into(id));
+        });
+        if (!run_single(statement)) return std::nullopt;
+    }
+    return get(workspace_id, id);
+}
+
 std::optional<Lead> SqlLeadRepository::select_one(const std::string& sql, Id workspace_id,
                                                   Id lead_id) {
     const Int workspace = workspace_id;

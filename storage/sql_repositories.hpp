@@ -325,6 +325,8 @@ public:
     std::vector<Lead> open_for_company(Id workspace_id, Id company_id, int limit) override;
     std::vector<Lead> page(Id workspace_id, Id after_id, int limit) override;
     Page<LeadListItem> list(Id workspace_id, const LeadFilter& filter) override;
+    std::optional<Lead> find_by_title(Id workspace_id, Id company_id,
+                                      std::string_view title) override;
 
 private:
     /// The lead `sql` selects by (workspace_id, id), with its companies.
@@ -525,6 +527,17 @@ private:
     const bool postgresql_;
 };
 
+class SqlSecretRepository final : public SecretRepository {
+public:
+    explicit SqlSecretRepository(soci::session& session) : session_(session) {}
+
+    std::string get_or_store(std::string_view name, std::string_view candidate,
+                             Timestamp at) override;
+
+private:
+    soci::session& session_;
+};
+
 /// The repositories of one pooled session; Database hands it to transact() callers.
 class SqlUnitOfWork final : public UnitOfWork {
 public:
@@ -545,6 +558,7 @@ public:
     SummaryRepository& summaries() override { return summaries_; }
     ApiKeyRepository& api_keys() override { return api_keys_; }
     SearchRepository& search() override { return search_; }
+    SecretRepository& secrets() override { return secrets_; }
 
 private:
     SqlWorkspaceRepository workspaces_;
@@ -560,6 +574,7 @@ private:
     SqlSummaryRepository summaries_;
     SqlApiKeyRepository api_keys_;
     SqlSearchRepository search_;
+    SqlSecretRepository secrets_;
 };
 
 }  // namespace inmaek::storage::sql

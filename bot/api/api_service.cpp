@@ -143,8 +143,8 @@ void run(storage::UnitOfWork& work, State& state) {
     message.platform = handlers::Platform::api;
     message.event_key = "key:" + key->prefix + ":" + state.request_id;  // the audit's source
     message.received_at = now;
-    handlers::Context ctx{work, *workspace,         actor, message, handlers::Lang::en,
-                          now,  zone_of(*workspace)};
+    handlers::Context ctx{work, *workspace,          actor,  message, handlers::Lang::en,
+                          now,  zone_of(*workspace), nullptr};
     state.answer = state.route->operation(Call{ctx, state.id, state.query, state.body});
 }
 

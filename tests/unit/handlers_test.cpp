@@ -309,4 +309,46 @@ TEST_P(LinkedChatsOnly, CommandsForAnotherBotAreIgnored) {
     EXPECT_FALSE(send("/help@crm_partner_bot").ignored);
 }
 
+/// A server that serves downloads: /export answers with the link its policy makes.
+class ExportLinks : public ChatLanguage {
+protected:
+    ConversationPolicy policy() override {
+        ConversationPolicy policy;
+        policy.export_link = [](inmaek::storage::Id workspace, std::string_view kind) {
+            return "https://crm.example.com/exports/" + std::to_string(workspace) + "." +
+                   std::string{kind} + ".signed";
+        };
+        return policy;
+    }
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, ExportLinks, ::testing::ValuesIn(backends()), backend_name);
+
+TEST_P(ExportLinks, AdminGetsALinkForTheKindInEitherLanguage) {
+    auto reply = say("/export leads", "en");  // the first speaker administers the workspace
+    EXPECT_EQ(reply.kind, Reply::Kind::ok) << all(reply);
+    EXPECT_EQ(reply.title, "📤 Leads (CSV): https://crm.example.com/exports/1.leads.signed");
+    EXPECT_NE(all(reply).find("works for 15 minutes"), std::string::npos) << all(reply);
+    reply = say("/내보내기 회사");
+    EXPECT_EQ(reply.title, "📤 회사 (CSV): https://crm.example.com/exports/1.companies.signed");
+}
+
+TEST_P(ExportLinks, MembersAndUnknownKindsGetNoLink) {
+    say("/help");  // Minji, the first speaker, is the admin
+    const auto member = send("/export leads", "42", "en").reply;
+    EXPECT_EQ(member.kind, Reply::Kind::error);
+    EXPECT_NE(all(member).find("Only an admin can do that."), std::string::npos) << all(member);
+    EXPECT_EQ(all(member).find("exports/"), std::string::npos);
+    const auto unknown = say("/export everything", "en");
+    EXPECT_EQ(unknown.kind, Reply::Kind::error);
+    EXPECT_NE(all(unknown).find("'everything' cannot be exported"), std::string::npos);
+    EXPECT_NE(all(unknown).find("/export leads|companies|contacts|meetings"), std::string::npos);
+}
+
+TEST_P(ChatLanguage, ExportWithoutDownloadsPointsToTheCommandLine) {
+    const auto reply = say("/export leads", "en");
+    EXPECT_EQ(reply.kind, Reply::Kind::error);
+    EXPECT_NE(all(reply).find("inmaek export"), std::string::npos) << all(reply);
+}
+
 }  // namespace

@@ -61,7 +61,7 @@ const std::vector<std::string> kTables = {
     "lead_stage_history", "meetings",        "meeting_companies",
     "meeting_contacts",   "follow_ups",      "inbound_events",
     "audit_log",          "outbox",          "summary_subscriptions",
-    "summary_runs",       "api_keys"};
+    "summary_runs",       "api_keys",        "server_secrets"};
 
 /// An outbox payload that needs every escape of COPY's text format.
 const std::string kAwkwardPayload = "{\"text\":\"line 1\\nline 2\"}\ttab\nnewline\r\\ 카카오";
@@ -203,6 +203,12 @@ Seeded seed(Database& database, const std::filesystem::path& file) {
                               std::string(64, 'a') +
                               "', 'manager', 'sync', 1738634400, 1738638000)");
     key.step();
+    // The /export links' secret, as the first `inmaek serve` without one leaves it.
+    sqlite::Statement secret(raw,
+                             "INSERT INTO server_secrets (name, value, created_at) VALUES "
+                             "('export_links', '" +
+                                 std::string(64, 'b') + "', 1738634400)");
+    secret.step();
     return seeded;
 }
 
