@@ -172,7 +172,7 @@ storage::Lead lead_before(storage::Lead lead, const nlohmann::json& image) {
 /// Takes back one part of the change; returns what the reply says about it.
 std::string undo_one(Context& ctx, const storage::AuditEntry& e) {
     const auto ws = ctx.workspace.id;
-    const auto what = describe(ctx, e.entity, e.entity_id);
+    auto what = describe(ctx, e.entity, e.entity_id);
     if (e.action == "update") {
         const auto current = ctx.db.leads().get_for_update(ws, e.entity_id).value();
         auto restored = lead_before(current, nlohmann::json::parse(e.before_json));

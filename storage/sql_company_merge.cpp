@@ -197,9 +197,9 @@ void move_links_back(soci::session& session, const LinkTable& table, Id workspac
     }
 }
 
-void restore_company(soci::session& session, const Company& company) {
+void restore_company(soci::session& session, Id workspace_id, const Company& company) {
     const Int id = company.id;
-    const Int workspace = company.workspace_id;
+    const Int workspace = workspace_id;
     Nullable<Int> created_by;
     set_user(created_by, company.created_by);
     const Int created_at = to_db(company.created_at);
@@ -322,7 +322,7 @@ void SqlCompanyRepository::unmerge(Id workspace_id, const CompanyMerge& merge) {
     if (merge.name_alias_added) {
         delete_alias_key(session_, workspace_id, merge.into_id, merge.duplicate.name_key);
     }
-    restore_company(session_, merge.duplicate);
+    restore_company(session_, workspace_id, merge.duplicate);
     for (const auto& [alias, key] : merge.aliases) {
         insert_alias(session_, workspace_id, merge.duplicate.id, alias, key);
     }
