@@ -1,5 +1,6 @@
 #include "handlers/changes.hpp"
 
+#include "handlers/company_names.hpp"
 #include "handlers/format.hpp"
 #include "handlers/text.hpp"
 
@@ -207,6 +208,73 @@ void complete_follow_up(Context& ctx, const storage::FollowUp& follow_up) {
     ctx.db.follow_ups().mark_done(ctx.workspace.id, follow_up.id, ctx.now);
     ctx.audit("done", "follow_up", follow_up.id, nlohmann::json{{"done", false}}.dump(),
               nlohmann::json{{"done", true}}.dump());
+}
+
+nlohmann::json merge_json(const storage::CompanyMerge& merge) {
+    const auto links = [](const std::vector<storage::LinkMove>& moves) {
+        auto out = nlohmann::json::array();
+        for (const auto& m : moves) out.push_back({m.owner_id, m.position, m.dropped});
+        return out;
+    };
+    auto duplicate = company_json(merge.duplicate);
+    duplicate["name_key"] = merge.duplicate.name_key;
+    duplicate["created_by"] = merge.duplicate.created_by;
+    duplicate["created_at"] = merge.duplicate.created_at.time_since_epoch().count();
+    auto aliases = nlohmann::json::array();
+    for (const auto& [alias, key] : merge.aliases) aliases.push_back({alias, key});
+    return {{"duplicate", std::move(duplicate)},    {"into", merge.into_id},
+            {"aliases", std::move(aliases)},        {"name_alias_added", merge.name_alias_added},
+            {"contacts", merge.contact_ids},        {"meeting_links", links(merge.meeting_links)},
+            {"lead_links", links(merge.lead_links)}};
+}
+
+storage::CompanyMerge merge_from_json(const nlohmann::json& json) {
+    const auto links = [](const nlohmann::json& array) {
+        std::vector<storage::LinkMove> moves;
+        for (const auto& m : array) {
+            moves.push_back({m.at(0).get<storage::Id>(), m.at(1).get<int>(), m.at(2).get<bool>()});
+        }
+        return moves;
+    };
+    storage::CompanyMerge merge;
+    const auto& d = json.at("duplicate");
+    merge.duplicate.id = d.at("id").get<storage::Id>();
+    merge.duplicate.name = d.at("name").get<std::string>();
+    merge.duplicate.name_key = d.at("name_key").get<std::string>();
+    merge.duplicate.industry = d.at("industry").get<std::string>();
+    merge.duplicate.site = d.at("site").get<std::string>();
+    merge.duplicate.tier = d.at("tier").get<std::string>();
+    merge.duplicate.note = d.at("note").get<std::string>();
+    merge.duplicate.created_by = d.at("created_by").get<storage::Id>();
+    merge.duplicate.created_at =
+        storage::Timestamp{std::chrono::seconds{d.at("created_at").get<std::int64_t>()}};
+    merge.into_id = json.at("into").get<storage::Id>();
+    for (const auto& pair : json.at("aliases")) {
+        merge.aliases.emplace_back(pair.at(0).get<std::string>(), pair.at(1).get<std::string>());
+    }
+    merge.name_alias_added = json.at("name_alias_added").get<bool>();
+    merge.contact_ids = json.at("contacts").get<std::vector<storage::Id>>();
+    merge.meeting_links = links(json.at("meeting_links"));
+    merge.lead_links = links(json.at("lead_links"));
+    return merge;
+}
+
+storage::CompanyMerge merge_companies(Context& ctx, const storage::Company& from,
+                                      const storage::Company& into) {
+    auto merge = ctx.db.companies().merge(ctx.workspace.id, from.id, into.id);
+    merge.duplicate.workspace_id = ctx.workspace.id;
+    ctx.audit("merge", "company", into.id, merge_json(merge).dump(),
+              nlohmann::json{{"merged", from.id}, {"into", into.id}}.dump());
+    return merge;
+}
+
+std::optional<storage::Company> similar_company(const Context& ctx,
+                                                const storage::Company& company) {
+    const auto keys = company_names::similar_keys(company.name);
+    for (auto& other : ctx.db.companies().find_by_keys(ctx.workspace.id, keys)) {
+        if (other.id != company.id) return std::move(other);
+    }
+    return std::nullopt;
 }
 
 }  // namespace inmaek::handlers

@@ -81,4 +81,18 @@ Change<storage::FollowUp> add_follow_up(Context& ctx, storage::FollowUp follow_u
 /// Marks an open follow-up done now.
 void complete_follow_up(Context& ctx, const storage::FollowUp& follow_up);
 
+/// The audit image of a merge (its before_json), and the merge read back from it.
+nlohmann::json merge_json(const storage::CompanyMerge& merge);
+storage::CompanyMerge merge_from_json(const nlohmann::json& json);
+
+/// Merges `from` into `into` (CompanyRepository::merge) and audits it with what moved, so
+/// that /undo can take it back.
+storage::CompanyMerge merge_companies(Context& ctx, const storage::Company& from,
+                                      const storage::Company& into);
+
+/// An existing company other than `company` whose name or alias is `company`'s name written
+/// differently (company_names::similar_keys); the oldest when several are.
+std::optional<storage::Company> similar_company(const Context& ctx,
+                                                const storage::Company& company);
+
 }  // namespace inmaek::handlers

@@ -82,6 +82,45 @@ Reply add_company(Context& ctx, std::string_view args) {
     if (!company.tier.empty()) reply.lines.push_back(tr(ctx.lang, Msg::tier_line, company.tier));
     if (!company.site.empty()) reply.lines.push_back(company.site);
     if (!company.note.empty()) reply.lines.push_back(tr(ctx.lang, Msg::notes_line, company.note));
+    if (auto line = merge_suggestion(ctx, company)) reply.lines.push_back(std::move(*line));
+    return reply;
+}
+
+bool is_manager(const Context& ctx) {
+    return ctx.user.role == storage::Role::manager || ctx.user.role == storage::Role::admin;
+}
+
+/// /company merge Duplicate Into (manager+): everything of the duplicate moves to the other.
+Reply merge_command(Context& ctx, std::string_view args) {
+    if (!is_manager(ctx)) return mistake(ctx, tr(ctx.lang, Msg::needs_manager), Msg::usage_company);
+    std::vector<std::string> names;
+    for (const auto& token : lex(args, {}).tokens) {
+        if (token.kind == Token::Kind::option || token.kind == Token::Kind::colon) break;
+        names.push_back(token.text);
+    }
+    if (names.size() != 2) {
+        return mistake(ctx, tr(ctx.lang, Msg::merge_needs_two), Msg::usage_company);
+    }
+    std::vector<storage::Company> found;
+    for (const auto& name : names) {
+        auto company = ctx.db.companies().find_by_key(ctx.workspace.id, text::fold_key(name));
+        if (!company) {
+            return mistake(ctx, tr(ctx.lang, Msg::company_not_found, name), Msg::usage_company);
+        }
+        found.push_back(std::move(*company));
+    }
+    const auto& from = found[0];
+    const auto& into = found[1];
+    if (from.id == into.id) {
+        return mistake(ctx, tr(ctx.lang, Msg::merge_same, names[0], names[1], into.id),
+                       Msg::usage_company);
+    }
+    const auto merge = handlers::merge_companies(ctx, from, into);
+    auto reply =
+        confirmation(ctx, tr(ctx.lang, Msg::merge_done, from.name, from.id, into.name, into.id));
+    reply.lines.push_back(tr(ctx.lang, Msg::merge_moved, merge.contact_ids.size(),
+                             merge.meeting_links.size(), merge.lead_links.size(),
+                             merge.aliases.size(), from.name));
     return reply;
 }
 
@@ -138,9 +177,7 @@ Reply company(Context& ctx, std::string_view args) {
         return mistake(ctx, tr(ctx.lang, Msg::company_needs_name), Msg::usage_company);
     }
     if (verb.is_add()) return add_company(ctx, verb.rest);
-    if (verb.lower == "merge" || verb.lower == "병합") {
-        return mistake(ctx, tr(ctx.lang, Msg::merge_not_available), Msg::usage_company);
-    }
+    if (verb.lower == "merge" || verb.lower == "병합") return merge_command(ctx, verb.rest);
     return company_card(ctx, args);
 }
 

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "handlers/catalog.hpp"
+#include "handlers/changes.hpp"
 #include "handlers/format.hpp"
 #include "handlers/text.hpp"
 
@@ -80,6 +81,24 @@ std::optional<storage::User> find_member(Context& ctx, std::string_view name) {
     return ctx.db.workspaces().find_user_by_name(ctx.workspace.id, clean);
 }
 
+namespace {
+
+/// A name as a command argument: quoted when it holds a space.
+std::string quoted(const std::string& name) {
+    if (name.find(' ') == std::string::npos && name.find('"') == std::string::npos) return name;
+    return name.find('"') == std::string::npos ? "\"" + name + "\"" : "“" + name + "”";
+}
+
+}  // namespace
+
+std::optional<std::string> merge_suggestion(const Context& ctx, const storage::Company& created) {
+    const auto existing = similar_company(ctx, created);
+    if (!existing) return std::nullopt;
+    const auto command = std::string{ctx.korean() ? "/회사 병합 " : "/company merge "} +
+                         quoted(created.name) + " " + quoted(existing->name);
+    return tr(ctx.lang, Msg::merge_suggestion, existing->name, existing->id, command);
+}
+
 std::vector<std::string> created_lines(const Context& ctx,
                                        const std::vector<Resolved<storage::Company>>& companies,
                                        const std::vector<Resolved<storage::Contact>>& contacts) {
@@ -95,6 +114,10 @@ std::vector<std::string> created_lines(const Context& ctx,
     if (!new_companies.empty())
         lines.push_back(tr(ctx.lang, Msg::new_companies, join(new_companies)));
     if (!new_contacts.empty()) lines.push_back(tr(ctx.lang, Msg::new_contacts, join(new_contacts)));
+    for (const auto& c : companies) {
+        if (!c.created) continue;
+        if (auto line = merge_suggestion(ctx, c.record)) lines.push_back(std::move(*line));
+    }
     return lines;
 }
 

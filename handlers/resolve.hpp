@@ -32,7 +32,12 @@ std::vector<Resolved<storage::Contact>> resolve_contacts(Context& ctx,
 /// A team member by @handle or name; nullopt when nobody matches.
 std::optional<storage::User> find_member(Context& ctx, std::string_view name);
 
-/// The lines "New company: X" / "New contact: Y" for everything created.
+/// "💡 Same company as Kakao (#3)? If so: /company merge …" when a company just created looks
+/// like an existing one (changes.hpp similar_company); nullopt otherwise.
+std::optional<std::string> merge_suggestion(const Context& ctx, const storage::Company& created);
+
+/// The lines "New company: X" / "New contact: Y" for everything created, and a merge
+/// suggestion for each new company that looks like one already known.
 std::vector<std::string> created_lines(const Context& ctx,
                                        const std::vector<Resolved<storage::Company>>& companies,
                                        const std::vector<Resolved<storage::Contact>>& contacts);

@@ -81,6 +81,7 @@ std::unique_ptr<Router> make_router() {
     register_schedule_commands(*router);
     register_summary_command(*router);
     register_export_command(*router);
+    register_undo_command(*router);
     register_help_command(*router);
     return router;
 }

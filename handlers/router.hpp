@@ -74,6 +74,7 @@ void register_schedule_commands(Router& router);
 void register_summary_command(Router& router);
 void register_help_command(Router& router);
 void register_export_command(Router& router);
+void register_undo_command(Router& router);
 
 /// A successful change: "✅ …" title in the user's language.
 Reply confirmation(const Context& ctx, std::string title);

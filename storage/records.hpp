@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace inmaek::storage {
@@ -135,6 +136,7 @@ struct FollowUp {
 
 /// One row of the audit log: who changed what, from which source message.
 struct AuditEntry {
+    Id id = 0;  ///< set when read back; append() ignores it
     Id workspace_id = 0;
     std::optional<Id> user_id;
     std::string action;  ///< "create", "update", "done", ...
@@ -144,6 +146,33 @@ struct AuditEntry {
     std::string before_json;  ///< empty for creations
     std::string after_json;
     Timestamp at{};
+};
+
+/// A row that refers to another (a meeting to its company, a follow-up to its meeting, …):
+/// what keeps a record from being deleted.
+struct EntityRef {
+    std::string entity;  ///< "contact", "meeting", "lead", "follow_up"
+    Id id = 0;
+    friend bool operator==(const EntityRef&, const EntityRef&) = default;
+};
+
+/// A link of a meeting or lead to a company, at its position, that a merge moved to the target
+/// or dropped (the meeting or lead already named the target).
+struct LinkMove {
+    Id owner_id = 0;  ///< the meeting or lead
+    int position = 0;
+    bool dropped = false;
+};
+
+/// What CompanyRepository::merge moved, enough to take it back (unmerge).
+struct CompanyMerge {
+    Company duplicate;  ///< the deleted row as it was
+    Id into_id = 0;
+    std::vector<std::pair<std::string, std::string>> aliases;  ///< the duplicate's (alias, key)
+    bool name_alias_added = false;  ///< the duplicate's name became an alias of the target
+    std::vector<Id> contact_ids;
+    std::vector<LinkMove> meeting_links;
+    std::vector<LinkMove> lead_links;
 };
 
 /// A key of the REST API (/api/v1); see schemas/0009_api_keys.sqlite3.sql. The key itself is never

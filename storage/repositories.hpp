@@ -69,6 +69,22 @@ public:
     virtual std::vector<Company> page(Id workspace_id, Id after_id, int limit) = 0;
     /// Writes name, name_key, industry, site, tier and note; false when there is no such row.
     virtual bool update(const Company& company) = 0;
+    /// Companies whose own key or an alias key is any of `keys` (each seek on a unique index),
+    /// each once, by id.
+    virtual std::vector<Company> find_by_keys(Id workspace_id,
+                                              const std::vector<std::string>& keys) = 0;
+    /// Up to `limit` contacts, meetings and leads that name the company.
+    virtual std::vector<EntityRef> references(Id workspace_id, Id company_id, int limit) = 0;
+    /// Deletes a company and its aliases; false when there is no such row. Refused by the
+    /// schema (throws) while anything refers to it.
+    virtual bool remove(Id workspace_id, Id company_id) = 0;
+    /// Moves the contacts, meeting links, lead links and aliases of `from` to `into` (a link is
+    /// dropped where the meeting or lead already names `into`), adds from's name as an alias of
+    /// `into` and deletes `from`. Returns what moved, for unmerge.
+    virtual CompanyMerge merge(Id workspace_id, Id from, Id into) = 0;
+    /// Takes a merge back: recreates the duplicate with its id and aliases and moves back what
+    /// still points at the target. Rows changed since keep their change.
+    virtual void unmerge(Id workspace_id, const CompanyMerge& merge) = 0;
 };
 
 class ContactRepository {
@@ -86,6 +102,10 @@ public:
     virtual std::vector<Contact> page(Id workspace_id, Id after_id, int limit) = 0;
     /// Writes name, name_key, company, title, email and phone; false when there is no such row.
     virtual bool update(const Contact& contact) = 0;
+    /// Up to `limit` meetings that name the contact.
+    virtual std::vector<EntityRef> references(Id workspace_id, Id contact_id, int limit) = 0;
+    /// Deletes a contact and its aliases; false when there is no such row.
+    virtual bool remove(Id workspace_id, Id contact_id) = 0;
 };
 
 class MeetingRepository {
@@ -101,6 +121,11 @@ public:
     virtual std::int64_t count(Id workspace_id) = 0;
     /// Up to `limit` meetings with an id above `after_id`, by id, with their links.
     virtual std::vector<Meeting> page(Id workspace_id, Id after_id, int limit) = 0;
+    /// Up to `limit` follow-ups that name the meeting.
+    virtual std::vector<EntityRef> references(Id workspace_id, Id meeting_id, int limit) = 0;
+    /// Deletes a meeting with its links, and sets its lead's last meeting time from the
+    /// meetings left; false when there is no such row.
+    virtual bool remove(Id workspace_id, Id meeting_id) = 0;
 };
 
 class LeadRepository {
@@ -128,6 +153,10 @@ public:
     /// again finds the lead it made the first time).
     virtual std::optional<Lead> find_by_title(Id workspace_id, Id company_id,
                                               std::string_view title) = 0;
+    /// Up to `limit` meetings and follow-ups that name the lead.
+    virtual std::vector<EntityRef> references(Id workspace_id, Id lead_id, int limit) = 0;
+    /// Deletes a lead with its companies and stage history; false when there is no such row.
+    virtual bool remove(Id workspace_id, Id lead_id) = 0;
 };
 
 struct FollowUpFilter {
@@ -257,6 +286,17 @@ public:
     virtual ~AuditRepository() = default;
     virtual void append(const AuditEntry& entry) = 0;
     virtual std::vector<AuditEntry> recent(Id workspace_id, int limit) = 0;
+    /// The newest entry written for `user_id` at or after `since` (a range of the workspace's
+    /// entries by time); nullopt when none.
+    virtual std::optional<AuditEntry> last_of_user(Id workspace_id, Id user_id,
+                                                   Timestamp since) = 0;
+    /// The entries written for `user_id` by one source message at or after `since`, oldest
+    /// first.
+    virtual std::vector<AuditEntry> of_source(Id workspace_id, Id user_id, std::string_view source,
+                                              Timestamp since) = 0;
+    /// True when an entry about the entity was written after the entry `after_id`.
+    virtual bool changed_after(Id workspace_id, std::string_view entity, Id entity_id,
+                               Id after_id) = 0;
 };
 
 /// Read-only digests for summaries of a period. Time ranges are UTC [from, to); every query is

@@ -227,3 +227,28 @@ bool SqlContactRepository::update(const Contact& contact) {
 }
 
 }  // namespace inmaek::storage::sql
+
+namespace inmaek::storage::sql {
+namespace {
+
+constexpr auto kContactReferences = R"sql(
+    SELECT 'meeting', meeting_id FROM meeting_contacts
+    WHERE workspace_id = :workspace_id AND contact_id = :contact_id
+    LIMIT :limit)sql";
+constexpr auto kDeleteContactAliases = R"sql(
+    DELETE FROM contact_aliases WHERE workspace_id = :workspace_id AND contact_id = :contact_id)sql";
+constexpr auto kDeleteContact = R"sql(
+    DELETE FROM contacts WHERE workspace_id = :workspace_id AND id = :id)sql";
+
+}  // namespace
+
+std::vector<EntityRef> SqlContactRepository::references(Id workspace_id, Id contact_id, int limit) {
+    return select_references(session_, kContactReferences, workspace_id, contact_id, 1, limit);
+}
+
+bool SqlContactRepository::remove(Id workspace_id, Id contact_id) {
+    execute_with(session_, kDeleteContactAliases, {workspace_id, contact_id});
+    return execute_with(session_, kDeleteContact, {workspace_id, contact_id}) == 1;
+}
+
+}  // namespace inmaek::storage::sql

@@ -553,3 +553,26 @@ Page<LeadListItem> SqlLeadRepository::list(Id workspace_id, const LeadFilter& fi
 }
 
 }  // namespace inmaek::storage::sql
+
+namespace inmaek::storage::sql {
+namespace {
+
+constexpr auto kLeadReferences = R"sql(
+    SELECT 'meeting', id FROM meetings WHERE workspace_id = :w1 AND lead_id = :l1
+    UNION ALL
+    SELECT 'follow_up', id FROM follow_ups WHERE workspace_id = :w2 AND lead_id = :l2
+    LIMIT :limit)sql";
+constexpr auto kDeleteLead = R"sql(
+    DELETE FROM leads WHERE workspace_id = :workspace_id AND id = :id)sql";
+
+}  // namespace
+
+std::vector<EntityRef> SqlLeadRepository::references(Id workspace_id, Id lead_id, int limit) {
+    return select_references(session_, kLeadReferences, workspace_id, lead_id, 2, limit);
+}
+
+bool SqlLeadRepository::remove(Id workspace_id, Id lead_id) {
+    return execute_with(session_, kDeleteLead, {workspace_id, lead_id}) == 1;
+}
+
+}  // namespace inmaek::storage::sql

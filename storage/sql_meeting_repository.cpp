@@ -231,3 +231,38 @@ std::vector<Meeting> SqlMeetingRepository::page(Id workspace_id, Id after_id, in
 }
 
 }  // namespace inmaek::storage::sql
+
+namespace inmaek::storage::sql {
+namespace {
+
+constexpr auto kMeetingReferences = R"sql(
+    SELECT 'follow_up', id FROM follow_ups
+    WHERE workspace_id = :workspace_id AND meeting_id = :meeting_id
+    LIMIT :limit)sql";
+constexpr auto kDeleteMeeting = R"sql(
+    DELETE FROM meetings WHERE workspace_id = :workspace_id AND id = :id)sql";
+// leads.last_met_at (migration 0006) is kept by a trigger on insert only; a deleted meeting
+// hands it back to the lead's latest remaining meeting.
+constexpr auto kRefreshLastMet = R"sql(
+    UPDATE leads SET last_met_at = (SELECT MAX(m.starts_at) FROM meetings m
+                                    WHERE m.workspace_id = :w1 AND m.lead_id = :l1)
+    WHERE workspace_id = :w2 AND id = :l2)sql";
+
+}  // namespace
+
+std::vector<EntityRef> SqlMeetingRepository::references(Id workspace_id, Id meeting_id, int limit) {
+    return select_references(session_, kMeetingReferences, workspace_id, meeting_id, 1, limit);
+}
+
+bool SqlMeetingRepository::remove(Id workspace_id, Id meeting_id) {
+    const auto meeting = get(workspace_id, meeting_id);
+    if (!meeting) return false;
+    execute_with(session_, kDeleteMeeting, {workspace_id, meeting_id});
+    if (meeting->lead_id) {
+        execute_with(session_, kRefreshLastMet,
+                     {workspace_id, *meeting->lead_id, workspace_id, *meeting->lead_id});
+    }
+    return true;
+}
+
+}  // namespace inmaek::storage::sql

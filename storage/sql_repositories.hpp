@@ -168,6 +168,14 @@ struct OutboxRow {
     [[nodiscard]] OutboxMessage to_record() const;
 };
 
+/// Rows of `sql` as references: it selects (entity, id) and binds the workspace and the id
+/// `pairs` times, then the limit.
+std::vector<EntityRef> select_references(soci::session& session, const char* sql, Id workspace_id,
+                                         Id id, int pairs, int limit);
+
+/// Runs a write bound to the given integers in order; returns the rows it changed.
+long long execute_with(soci::session& session, const char* sql, const std::vector<Int>& values);
+
 class SqlWorkspaceRepository final : public WorkspaceRepository {
 public:
     explicit SqlWorkspaceRepository(soci::session& session) : session_(session) {}
@@ -227,6 +235,12 @@ public:
     std::vector<Company> get_many(Id workspace_id, const std::vector<Id>& ids) override;
     std::vector<Company> page(Id workspace_id, Id after_id, int limit) override;
     bool update(const Company& company) override;
+    std::vector<Company> find_by_keys(Id workspace_id,
+                                      const std::vector<std::string>& keys) override;
+    std::vector<EntityRef> references(Id workspace_id, Id company_id, int limit) override;
+    bool remove(Id workspace_id, Id company_id) override;
+    CompanyMerge merge(Id workspace_id, Id from, Id into) override;
+    void unmerge(Id workspace_id, const CompanyMerge& merge) override;
 
 private:
     soci::session& session_;
@@ -255,6 +269,8 @@ public:
     std::vector<Contact> get_many(Id workspace_id, const std::vector<Id>& ids) override;
     std::vector<Contact> page(Id workspace_id, Id after_id, int limit) override;
     bool update(const Contact& contact) override;
+    std::vector<EntityRef> references(Id workspace_id, Id contact_id, int limit) override;
+    bool remove(Id workspace_id, Id contact_id) override;
 
 private:
     soci::session& session_;
@@ -281,6 +297,8 @@ public:
     std::vector<Meeting> for_lead(Id workspace_id, Id lead_id, int limit) override;
     std::int64_t count(Id workspace_id) override;
     std::vector<Meeting> page(Id workspace_id, Id after_id, int limit) override;
+    std::vector<EntityRef> references(Id workspace_id, Id meeting_id, int limit) override;
+    bool remove(Id workspace_id, Id meeting_id) override;
 
 private:
     /// Runs a meetings query bound as (workspace, other id, limit), then loads the links.
@@ -327,6 +345,9 @@ public:
     Page<LeadListItem> list(Id workspace_id, const LeadFilter& filter) override;
     std::optional<Lead> find_by_title(Id workspace_id, Id company_id,
                                       std::string_view title) override;
+
+    std::vector<EntityRef> references(Id workspace_id, Id lead_id, int limit) override;
+    bool remove(Id workspace_id, Id lead_id) override;
 
 private:
     /// The lead `sql` selects by (workspace_id, id), with its companies.
@@ -456,6 +477,11 @@ public:
 
     void append(const AuditEntry& entry) override;
     std::vector<AuditEntry> recent(Id workspace_id, int limit) override;
+    std::optional<AuditEntry> last_of_user(Id workspace_id, Id user_id, Timestamp since) override;
+    std::vector<AuditEntry> of_source(Id workspace_id, Id user_id, std::string_view source,
+                                      Timestamp since) override;
+    bool changed_after(Id workspace_id, std::string_view entity, Id entity_id,
+                       Id after_id) override;
 
 private:
     soci::session& session_;

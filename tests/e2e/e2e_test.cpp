@@ -311,6 +311,54 @@ TEST_P(TelegramWebhook, FindAndLeadsAnswerFromTheWholeDatabase) {
     EXPECT_EQ(rows("leads"), 2);
 }
 
+TEST_P(TelegramWebhook, ACompanyMergeIsSuggestedDoneAndUndone) {
+    ASSERT_TRUE(start());
+    std::int64_t update = 950;
+    const auto say = [&](std::string_view text) {
+        const auto response = post(port(), kTelegramHook, telegram_update(++update, text));
+        EXPECT_EQ(response.status, 200U) << response.error << response.body;
+        return reply_text(response);
+    };
+    say("/회사 add Kakao 별칭:카카오");
+    const auto created =
+        say("/회의 오늘 11시 @\"(주)카카오\" @OpenAI 참석: 샘 알트먼 : 미디어데이");
+    EXPECT_NE(created.find("Kakao(#1)와(과) 같은 회사인가요? 같다면: /회사 병합 (주)카카오 Kakao"),
+              std::string::npos)
+        << created;
+    say("/회의 오늘 15시 @Kakao @\"(주)카카오\" : 후속 회의");
+    ASSERT_EQ(rows("companies"), 3);
+    ASSERT_EQ(query_number(database_.url(), "SELECT COUNT(*) FROM meeting_companies"), 4);
+
+    const auto merged = say("/회사 병합 (주)카카오 Kakao");
+    EXPECT_NE(merged.find("(주)카카오(#2)을(를) Kakao(#1)에 병합했습니다"), std::string::npos)
+        << merged;
+    EXPECT_EQ(rows("companies"), 2);
+    EXPECT_EQ(query_number(database_.url(), "SELECT COUNT(*) FROM meeting_companies"), 3);
+    EXPECT_EQ(query_number(database_.url(),
+                           "SELECT COUNT(*) FROM meeting_companies WHERE company_id = 1"),
+              2);
+    EXPECT_NE(say("/검색 미디어데이").find("미디어데이"), std::string::npos);
+
+    const auto undone = say("/취소");
+    EXPECT_NE(undone.find("↩️ 취소했습니다: (주)카카오 → Kakao 병합"),
+              std::string::npos)
+        << undone;
+    EXPECT_EQ(rows("companies"), 3);
+    EXPECT_EQ(query_number(database_.url(), "SELECT COUNT(*) FROM meeting_companies"), 4);
+    EXPECT_EQ(query_number(database_.url(),
+                           "SELECT COUNT(*) FROM meeting_companies WHERE company_id = 2"),
+              2);
+    EXPECT_EQ(query_number(database_.url(), "SELECT COUNT(*) FROM contacts WHERE company_id = 2"),
+              0)
+        << "샘 알트먼 met two companies and belongs to neither";
+    EXPECT_EQ(query_number(database_.url(),
+                           "SELECT COUNT(*) FROM audit_log WHERE action IN ('merge', 'undo')"),
+              2);
+    const auto twice = say("/취소");
+    EXPECT_NE(twice.find("이미 취소"), std::string::npos) << twice;
+    EXPECT_EQ(rows("companies"), 3);
+}
+
 class Commands : public BackendTest {};
 
 TEST_P(Commands, ChatReadsPipedStdin) {

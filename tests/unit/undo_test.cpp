@@ -1,0 +1,283 @@
+// /undo and /company merge over real repositories, on SQLite and on PostgreSQL, with a clock
+// the test moves (from 2025-02-04 09:00 KST).
+#include <gtest/gtest.h>
+
+#include "handlers/conversation.hpp"
+#include "storage/database.hpp"
+#include "tests/support/postgres.hpp"
+
+namespace {
+
+using inmaek::handlers::Conversation;
+using inmaek::handlers::ConversationPolicy;
+using inmaek::handlers::Message;
+using inmaek::handlers::Platform;
+using inmaek::handlers::Reply;
+using inmaek::storage::Database;
+using inmaek::storage::DatabaseOptions;
+using inmaek::storage::Id;
+using inmaek::storage::UnitOfWork;
+using inmaek::test::backend_name;
+using inmaek::test::backends;
+using inmaek::test::FreshDatabase;
+using namespace std::chrono_literals;
+
+constexpr auto kMinji = "5012345678";  // the first to speak: admin
+constexpr auto kJun = "5087654321";    // a member
+
+class Undo : public ::testing::TestWithParam<std::string> {
+protected:
+    void SetUp() override {
+        DatabaseOptions options;
+        options.url = fresh_.url();
+        database_ = std::make_unique<Database>(options);
+        database_->migrate();
+        conversation_ = std::make_unique<Conversation>(ConversationPolicy{});
+    }
+    void TearDown() override {
+        conversation_.reset();
+        database_.reset();
+    }
+
+    Reply say(const std::string& text, const std::string& user = kMinji) {
+        Message message;
+        message.platform = Platform::telegram;
+        message.event_key = std::to_string(++sequence_);
+        message.chat_id = "-1001234567890";
+        message.chat_title = "Partners Team";
+        message.sender.id = user;
+        message.sender.display_name = user == kMinji ? "Minji Kim" : "Jun Park";
+        message.sender.handle = user == kMinji ? "minji_kim" : "jun_park";
+        message.sender.locale = "en";
+        message.text = text;
+        message.received_at = now_;
+        message.source_message_id = std::to_string(sequence_);
+        now_ += 1min;
+        return database_
+            ->transact([&](UnitOfWork& work) { return conversation_->handle(work, message); })
+            .reply;
+    }
+    static std::string all(const Reply& reply) { return reply.plain_text(); }
+    static bool has(const Reply& reply, std::string_view text) {
+        return all(reply).find(text) != std::string::npos;
+    }
+
+    template <typename Fn>
+    auto read(Fn&& fn) {
+        return database_->transact([&](UnitOfWork& work) {
+            const auto workspace = work.workspaces().list().front().id;
+            return fn(work, workspace);
+        });
+    }
+    std::int64_t meetings() {
+        return read([](UnitOfWork& w, Id ws) { return w.meetings().count(ws); });
+    }
+    std::size_t companies() {
+        return read(
+            [](UnitOfWork& w, Id ws) { return w.companies().list(ws, "", "", 100).size(); });
+    }
+    std::vector<Id> meeting_companies(Id meeting) {
+        return read(
+            [&](UnitOfWork& w, Id ws) { return w.meetings().get(ws, meeting)->company_ids; });
+    }
+    std::int64_t search_total(const std::string& query) {
+        return read(
+            [&](UnitOfWork& w, Id ws) { return w.search().search(ws, query, 10, 40).total; });
+    }
+    /// Leads and summed value of a stage, as the pipeline totals (kept by triggers) say.
+    std::pair<std::int64_t, std::int64_t> pipeline(const std::string& stage) {
+        return read([&](UnitOfWork& w, Id ws) {
+            std::pair<std::int64_t, std::int64_t> total{0, 0};
+            for (const auto& row : w.summaries().pipeline(ws)) {
+                if (row.stage == stage)
+                    total = {total.first + row.leads, total.second + row.amount};
+            }
+            return total;
+        });
+    }
+
+    FreshDatabase fresh_{GetParam()};
+    std::unique_ptr<Database> database_;
+    std::unique_ptr<Conversation> conversation_;
+    std::int64_t sequence_ = 2000;
+    std::chrono::sys_seconds now_{std::chrono::sys_days{std::chrono::year{2025} / 2 / 4}};
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, Undo, ::testing::ValuesIn(backends()), backend_name);
+
+TEST_P(Undo, AMeetingGoesWithTheCompaniesPeopleAndFollowUpItCreated) {
+    say("/company add Naver");
+    const auto meeting =
+        say("/meet 2025-02-04 11:00\ncompanies: Kakao, Naver\nwith: Sam Altman, Kevin Weil\n"
+            "notes: ChatGPT integration\nnext: send the MOU draft 2/11");
+    ASSERT_EQ(meeting.kind, Reply::Kind::ok) << all(meeting);
+    ASSERT_EQ(companies(), 2U);
+    ASSERT_EQ(search_total("integration"), 1);
+
+    const auto undone = say("/undo");
+    EXPECT_EQ(undone.kind, Reply::Kind::ok) << all(undone);
+    EXPECT_EQ(undone.title,
+              "↩️ Undid: Meeting #1 · 2025-02-04 11:00 KST · Kakao, Naver (deleted)")
+        << all(undone);
+    EXPECT_TRUE(has(undone, "Company #2 · Kakao")) << all(undone);
+    EXPECT_TRUE(has(undone, "Contact #1 · Sam Altman")) << all(undone);
+    EXPECT_TRUE(has(undone, "Follow-up #1 · send the MOU draft")) << all(undone);
+    EXPECT_EQ(meetings(), 0);
+    EXPECT_EQ(companies(), 1U) << "Naver was there before and stays";
+    EXPECT_EQ(search_total("integration"), 0);
+    EXPECT_EQ(search_total("Kakao"), 0);
+    EXPECT_FALSE(has(say("/todos all"), "MOU"));
+}
+
+TEST_P(Undo, IsRefusedWhenSomeoneElsesMeetingUsesTheNewCompany) {
+    say("/meet @Kakao : first");
+    say("/meet @Kakao : second", kJun);
+    const auto refused = say("/undo");
+    EXPECT_EQ(refused.kind, Reply::Kind::error) << all(refused);
+    EXPECT_TRUE(has(refused, "Company #1 · Kakao is used by Meeting #2")) << all(refused);
+    EXPECT_TRUE(has(refused, "Nothing was changed")) << all(refused);
+    EXPECT_EQ(meetings(), 2);
+    EXPECT_EQ(companies(), 1U);
+    // Jun's own meeting is his to undo, and leaves Minji's alone.
+    EXPECT_EQ(say("/undo", kJun).kind, Reply::Kind::ok);
+    EXPECT_EQ(meetings(), 1);
+}
+
+TEST_P(Undo, ALeadIsNotDeletedUnderAMeetingLinkedToIt) {
+    say("/lead add \"KakaoTalk x ChatGPT\" @Kakao stage:proposal");
+    say("/meet @Kakao lead:1 : kickoff", kJun);
+    const auto refused = say("/undo");
+    EXPECT_EQ(refused.kind, Reply::Kind::error) << all(refused);
+    EXPECT_TRUE(has(refused, "is used by Meeting #1")) << all(refused);
+    EXPECT_TRUE(has(say("/lead 1"), "KakaoTalk x ChatGPT"));
+}
+
+TEST_P(Undo, ALeadChangeGoesBackToItsBeforeImageAndThePipelineFollows) {
+    say("/lead add \"KakaoTalk x ChatGPT\" @Kakao stage:proposal value:5억 due:2025-03-01");
+    ASSERT_EQ(pipeline("proposal"), (std::pair<std::int64_t, std::int64_t>{1, 500'000'000}));
+    const auto moved =
+        say("/lead 1 stage:negotiation value:10억 due:2025-04-01 note:\"board said yes\"");
+    ASSERT_EQ(moved.kind, Reply::Kind::ok) << all(moved);
+    ASSERT_EQ(pipeline("negotiation").first, 1);
+
+    const auto undone = say("/undo");
+    EXPECT_EQ(undone.kind, Reply::Kind::ok) << all(undone);
+    EXPECT_EQ(undone.title,
+              "↩️ Undid: the change of Lead #1 · KakaoTalk x ChatGPT (stage proposal again)")
+        << all(undone);
+    EXPECT_EQ(pipeline("proposal"), (std::pair<std::int64_t, std::int64_t>{1, 500'000'000}));
+    EXPECT_EQ(pipeline("negotiation"), (std::pair<std::int64_t, std::int64_t>{0, 0}));
+    const auto card = all(say("/lead 1"));
+    EXPECT_NE(card.find("2025-03-01"), std::string::npos) << card;
+    EXPECT_EQ(card.find("board said yes"), std::string::npos) << card;
+}
+
+TEST_P(Undo, ALeadChangedAgainByAnotherIsNotRolledBack) {
+    say("/lead add \"HBM supply\" @Samsung stage:proposal");
+    say("/lead 1 stage:negotiation");
+    say("/lead 1 value:120억", kJun);
+    const auto refused = say("/undo");
+    EXPECT_EQ(refused.kind, Reply::Kind::error) << all(refused);
+    EXPECT_TRUE(has(refused, "Lead #1 · HBM supply was changed after your change")) << all(refused);
+    EXPECT_EQ(pipeline("negotiation"), (std::pair<std::int64_t, std::int64_t>{1, 12'000'000'000}));
+}
+
+TEST_P(Undo, ADoneFollowUpIsOpenAgain) {
+    say("/todo tomorrow send the MOU draft");
+    ASSERT_EQ(say("/done 1").kind, Reply::Kind::ok);
+    const auto undone = say("/undo");
+    EXPECT_EQ(undone.title, "↩️ Undid: Follow-up #1 · send the MOU draft is open again")
+        << all(undone);
+    EXPECT_TRUE(has(say("/todos"), "send the MOU draft"));
+}
+
+TEST_P(Undo, OnlyOnceOnlyForTenMinutesAndOnlyOwnChanges) {
+    EXPECT_EQ(say("/undo").title, "Nothing to undo: you changed nothing in the last 10 minutes.");
+    say("/meet @Kakao : one");
+    EXPECT_EQ(say("/undo", kJun).title,
+              "Nothing to undo: you changed nothing in the last 10 minutes.");
+    EXPECT_EQ(say("/undo").kind, Reply::Kind::ok);
+    EXPECT_EQ(say("/undo").title,
+              "Your last change was already undone: /undo takes back one change, once.");
+
+    say("/meet @Naver : two");
+    now_ += 11min;
+    const auto late = say("/undo");
+    EXPECT_NE(all(late).find("more than 10 minutes old"), std::string::npos) << all(late);
+    EXPECT_EQ(meetings(), 1);
+}
+
+TEST_P(Undo, AMergeMovesEverythingAndUndoPutsItBack) {
+    say("/company add Kakao alias:카카오");
+    const auto duplicate =
+        say("/company add \"(주)카카오\" alias:카카오코퍼레이션 industry:platform");
+    ASSERT_EQ(duplicate.kind, Reply::Kind::ok) << all(duplicate);
+    EXPECT_TRUE(
+        has(duplicate, "Same company as Kakao (#1)? If so: /company merge (주)카카오 Kakao"))
+        << all(duplicate);
+    say("/contact add \"Brian Kim\" @\"(주)카카오\"");
+    say("/meet @Kakao @\"(주)카카오\" : both");                 // meeting 1: the link is dropped
+    say("/meet @OpenAI @\"(주)카카오\" : only the duplicate");  // meeting 2: moved
+    say("/lead add \"KakaoTalk x ChatGPT\" @OpenAI @\"(주)카카오\" stage:proposal");
+    ASSERT_EQ(meeting_companies(1), (std::vector<Id>{1, 2}));
+
+    const auto member = say("/company merge \"(주)카카오\" Kakao", kJun);
+    EXPECT_EQ(member.kind, Reply::Kind::error);
+    EXPECT_TRUE(has(member, "Only a manager or an admin")) << all(member);
+    EXPECT_EQ(companies(), 3U);
+
+    const auto merged = say("/company merge \"(주)카카오\" Kakao");
+    ASSERT_EQ(merged.kind, Reply::Kind::ok) << all(merged);
+    EXPECT_EQ(merged.title, "✅ Merged (주)카카오 (#2) into Kakao (#1)");
+    EXPECT_TRUE(has(merged, "Moved: 1 contacts, 2 meeting links, 1 lead links, 1 aliases"))
+        << all(merged);
+    EXPECT_EQ(companies(), 2U);
+    EXPECT_EQ(meeting_companies(1), (std::vector<Id>{1}));
+    EXPECT_EQ(meeting_companies(2), (std::vector<Id>{3, 1}));
+    const auto card = all(say("/company (주)카카오"));
+    EXPECT_NE(card.find("Kakao (#1)"), std::string::npos) << card;
+    EXPECT_NE(card.find("Brian Kim"), std::string::npos) << card;
+    EXPECT_NE(card.find("카카오코퍼레이션"), std::string::npos) << card;
+    EXPECT_NE(card.find("KakaoTalk x ChatGPT"), std::string::npos) << card;
+    EXPECT_EQ(search_total("카카오코퍼레이션"), 1);
+
+    const auto undone = say("/undo");
+    ASSERT_EQ(undone.kind, Reply::Kind::ok) << all(undone);
+    EXPECT_EQ(undone.title,
+              "↩️ Undid: the merge of (주)카카오 into Kakao ((주)카카오 is #2 again)");
+    EXPECT_EQ(companies(), 3U);
+    EXPECT_EQ(meeting_companies(1), (std::vector<Id>{1, 2}));
+    EXPECT_EQ(meeting_companies(2), (std::vector<Id>{3, 2}));
+    const auto back = all(say("/company (주)카카오"));
+    EXPECT_NE(back.find("(주)카카오 (#2)"), std::string::npos) << back;
+    EXPECT_NE(back.find("Brian Kim"), std::string::npos) << back;
+    EXPECT_NE(back.find("카카오코퍼레이션"), std::string::npos) << back;
+    EXPECT_NE(back.find("platform"), std::string::npos) << back;
+    EXPECT_EQ(all(say("/company Kakao")).find("Brian Kim"), std::string::npos);
+    EXPECT_EQ(say("/undo").title,
+              "Your last change was already undone: /undo takes back one change, once.");
+}
+
+TEST_P(Undo, AMergeNeedsTwoKnownDifferentCompanies) {
+    say("/company add Kakao");
+    EXPECT_TRUE(has(say("/company merge Kakao"), "Name the duplicate"));
+    EXPECT_TRUE(has(say("/company merge Kakao Nowhere"), "No company called 'Nowhere'"));
+    EXPECT_TRUE(has(say("/company merge Kakao KAKAO"), "the same company (#1)"));
+    EXPECT_EQ(companies(), 1U);
+}
+
+TEST_P(Undo, NewCompaniesThatLookKnownSuggestAMerge) {
+    say("/company add \"Kakao Corp.\" alias:카카오");
+    const auto meeting = say("/meet @\"(주)카카오\" @OpenAI : media day");
+    EXPECT_TRUE(
+        has(meeting,
+            "Same company as Kakao Corp. (#1)? If so: /company merge (주)카카오 \"Kakao Corp.\""))
+        << all(meeting);
+    EXPECT_FALSE(has(meeting, "Same company as OpenAI")) << all(meeting);
+    const auto lead = say("/lead add \"Chip supply\" @\"KAKAO Inc.\"");
+    EXPECT_TRUE(has(lead, "Same company as Kakao Corp. (#1)")) << all(lead);
+    const auto unrelated = say("/meet @\"Kakao Mobility\" : not the same");
+    EXPECT_FALSE(has(unrelated, "Same company")) << all(unrelated);
+}
+
+}  // namespace
