@@ -176,7 +176,12 @@ Reply companies(Context& ctx, std::string_view args) {
 }  // namespace
 
 void register_company_commands(Router& router) {
-    router.add({"company", {"회사", "기업"}, Msg::summary_company, Msg::usage_company, company});
+    router.add({.name = "company",
+                .aliases = {"회사", "기업"},
+                .summary = Msg::summary_company,
+                .usage = Msg::usage_company,
+                .run = company,
+                .verb_roles = {{.words = {"merge", "병합"}, .role = storage::Role::manager}}});
     router.add({"companies",
                 {"회사목록", "기업목록"},
                 Msg::summary_companies,
