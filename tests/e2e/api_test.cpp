@@ -400,7 +400,7 @@ TEST_P(RestApi, LeadsAreFilteredWithTheChatsFilterLanguage) {
     const auto unknown = call("GET", "/leads?q=" + encoded("company:Nokia"), member);
     expect_problem(unknown, 400, "unknown company");
     EXPECT_NE(unknown.body.find("Nokia"), std::string::npos) << unknown.body;
-    expect_problem(call("GET", "/leads?q=" + encoded("owner:@nobody"), member), 400, "owner");
+    expect_problem(call("GET", "/leads?q=" + encoded("owner:@ghost"), member), 400, "owner");
     expect_problem(call("GET", "/leads?q=" + encoded("owner:me"), member), 400, "a key is nobody");
     expect_problem(call("GET", "/leads?q=stage:new&cursor=zz", member), 400, "forged cursor");
     expect_problem(call("GET", "/companies?q=kakao", member), 400, "q only where documented");
