@@ -501,6 +501,9 @@ protected:
            kBora, kChatB);
         ok("/todo 내일 Vanta NDA 송부 lead:" + lead + " @dohyun_b", kDohyun, kChatB);
         ok("/subscribe daily 08:00", kBora, kChatB);
+        // A search indexes what is queued (SQLite indexes after the write): B's documents are
+        // indexed now, not by A's first /find, which would look like a change of B's rows.
+        say("/find Zephyrine", kBora, "en", kChatB);
         start_ids_at(79000);
 
         a_ = workspace_of(kChatA);
