@@ -43,6 +43,7 @@
 #include "handlers/csv.hpp"
 #include "handlers/csv_export.hpp"
 #include "handlers/csv_import.hpp"
+#include "handlers/roles.hpp"
 #include "handlers/router.hpp"
 #include "handlers/schedule.hpp"
 #include "handlers/summary.hpp"
@@ -620,6 +621,89 @@ int api_key_revoke(const Overrides& overrides, const std::string& which) {
     });
 }
 
+int role_list(const Overrides& overrides, const std::string& workspace_name) {
+    const auto config = load(overrides);
+    auto database = open_database(config);
+    return database->transact([&](storage::UnitOfWork& work) {
+        const auto workspace = key_workspace(work, workspace_name);
+        if (!workspace) return 2;
+        const auto users = work.workspaces().list_users(workspace->id);
+        std::cout << "workspace #" << workspace->id << " \"" << workspace->name
+                  << "\": " << users.size() << " user(s)\n";
+        if (users.empty()) return 0;
+        std::cout << fmt::format("{:>5}  {:<8} {:<32} {:<20} {}\n", "id", "role", "user", "handle",
+                                 "name");
+        for (const auto& user : users) {
+            std::cout << fmt::format(
+                "{:>5}  {:<8} {:<32} {:<20} {}\n", user.id, storage::to_string(user.role),
+                user.platform + ":" + user.platform_user_id,
+                user.handle.empty() ? "" : "@" + user.handle, user.display_name);
+        }
+        return 0;
+    });
+}
+
+/// Sets a person's role from the command line, as /role does in the chat (audited, never
+/// demoting the last admin).
+int role_set(const Overrides& overrides, const std::string& workspace_name, const std::string& who,
+             const std::string& role_text) {
+    const auto config = load(overrides);
+    const auto role = handlers::parse_role(role_text);
+    if (!role) {
+        std::cerr << "--role: member, manager or admin\n";
+        return 2;
+    }
+    auto database = open_database(config);
+    return database->transact([&](storage::UnitOfWork& work) {
+        const auto workspace = key_workspace(work, workspace_name);
+        if (!workspace) return 2;
+        auto& workspaces = work.workspaces();
+        // "#12" or "12" is the id `inmaek role list` shows; anything else names a person as chat
+        // does (platform:id, @handle, display name).
+        std::optional<storage::User> person;
+        const auto digits = who.starts_with('#') ? who.substr(1) : who;
+        if (!digits.empty() && digits.find_first_not_of("0123456789") == std::string::npos) {
+            person = workspaces.get_user(workspace->id, std::stoll(digits));
+        } else {
+            person = handlers::find_person(workspaces, workspace->id, "", who);
+        }
+        if (!person) {
+            std::cerr << "--user: nobody called '" << who << "' in workspace \"" << workspace->name
+                      << "\" (see inmaek role list)\n";
+            return 1;
+        }
+        const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+        handlers::Message message;
+        message.platform = handlers::Platform::console;
+        message.event_key = "inmaek role set";  // the audit's source
+        message.received_at = now;
+        const storage::User operator_user{.workspace_id = workspace->id,
+                                          .role = storage::Role::admin};
+        handlers::Context ctx{work,
+                              *workspace,
+                              operator_user,
+                              message,
+                              handlers::Lang::en,
+                              now,
+                              date::locate_zone("UTC")};
+        const auto label =
+            person->display_name + " (" + person->platform + ":" + person->platform_user_id + ")";
+        switch (handlers::change_role(ctx, *person, *role)) {
+            case handlers::RoleChange::last_admin:
+                std::cerr << label << " is the only admin of \"" << workspace->name
+                          << "\": make someone else an admin first\n";
+                return 1;
+            case handlers::RoleChange::unchanged:
+                std::cout << label << " is already " << storage::to_string(*role) << "\n";
+                return 0;
+            case handlers::RoleChange::changed: break;
+        }
+        std::cout << label << " is now " << storage::to_string(*role) << " (was "
+                  << storage::to_string(person->role) << ")\n";
+        return 0;
+    });
+}
+
 /// PUT the chat language's commands as Discord application commands (global, or one guild's,
 /// which show at once while global ones take up to an hour).
 int discord_register_commands(const Overrides& overrides, const std::string& guild) {
@@ -1066,6 +1150,26 @@ int main(int argc, char** argv) try {
                            "workspace id or name (may be left out when there is one)");
     import_cmd->add_flag("--dry-run", csv_dry_run,
                          "report what would be created, merged or rejected; change nothing");
+    auto* role_cmd = app.add_subcommand("role", "list a workspace's people and set their roles");
+    role_cmd->require_subcommand(1);
+    std::string role_workspace_name;
+    std::string role_user;
+    std::string role_value;
+    auto* role_list_cmd = role_cmd->add_subcommand("list", "every user of a workspace with role");
+    auto* role_set_cmd = role_cmd->add_subcommand(
+        "set", "give a user a role, as /role in the chat (the last admin stays admin)");
+    for (auto* command : {role_list_cmd, role_set_cmd}) {
+        command->add_option("--workspace", role_workspace_name,
+                            "workspace id or name (may be left out when there is one)");
+    }
+    role_set_cmd
+        ->add_option("--user", role_user,
+                     "id from role list (12), platform:user id (telegram:5012345678), @handle or "
+                     "display name")
+        ->required();
+    role_set_cmd
+        ->add_option("--role", role_value, "member, manager or admin (멤버, 매니저, 관리자)")
+        ->required();
 
     auto* discord_cmd = app.add_subcommand("discord", "Discord application set-up");
     discord_cmd->require_subcommand(1);
@@ -1104,6 +1208,8 @@ int main(int argc, char** argv) try {
             return import_csv(overrides, csv_kind, csv_file, csv_workspace, csv_dry_run);
         }
         if (*api_key_revoke_cmd) return api_key_revoke(overrides, key_which);
+        if (*role_list_cmd) return role_list(overrides, role_workspace_name);
+        if (*role_set_cmd) return role_set(overrides, role_workspace_name, role_user, role_value);
         if (*discord_register_cmd) return discord_register_commands(overrides, discord_guild);
         if (*outbox_list_cmd) return outbox_list(overrides, outbox_status, outbox_limit);
         if (*outbox_retry_cmd) {

@@ -86,13 +86,9 @@ Reply add_company(Context& ctx, std::string_view args) {
     return reply;
 }
 
-bool is_manager(const Context& ctx) {
-    return ctx.user.role == storage::Role::manager || ctx.user.role == storage::Role::admin;
-}
-
-/// /company merge Duplicate Into (manager+): everything of the duplicate moves to the other.
+/// /company merge Duplicate Into (manager+, declared in register_company_commands): everything
+/// of the duplicate moves to the other.
 Reply merge_command(Context& ctx, std::string_view args) {
-    if (!is_manager(ctx)) return mistake(ctx, tr(ctx.lang, Msg::needs_manager), Msg::usage_company);
     std::vector<std::string> names;
     for (const auto& token : lex(args, {}).tokens) {
         if (token.kind == Token::Kind::option || token.kind == Token::Kind::colon) break;
@@ -213,7 +209,12 @@ Reply companies(Context& ctx, std::string_view args) {
 }  // namespace
 
 void register_company_commands(Router& router) {
-    router.add({"company", {"회사", "기업"}, Msg::summary_company, Msg::usage_company, company});
+    router.add({.name = "company",
+                .aliases = {"회사", "기업"},
+                .summary = Msg::summary_company,
+                .usage = Msg::usage_company,
+                .run = company,
+                .verb_roles = {{.words = {"merge", "병합"}, .role = storage::Role::manager}}});
     router.add({"companies",
                 {"회사목록", "기업목록"},
                 Msg::summary_companies,

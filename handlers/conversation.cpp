@@ -147,6 +147,10 @@ Outcome Conversation::handle(storage::UnitOfWork& db, const Message& message) co
     if (command == nullptr) {
         outcome.reply = mistake(ctx, tr(lang, Msg::unknown_command, line->name), Msg::usage_help);
         outcome.reply.usage = tr(lang, Msg::try_help);
+    } else if (const auto need = command->role_for(line->args);
+               !storage::role_allows(ctx.user.role, need.role)) {
+        // The one place roles are enforced: every command and verb declares its role.
+        outcome.reply = role_refusal(ctx, *command, line->name, need);
     } else {
         outcome.reply = command->run(ctx, line->args);
     }

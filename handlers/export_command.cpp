@@ -19,9 +19,6 @@ std::string_view kind_label(const Context& ctx, ExportKind kind) {
 }
 
 Reply export_csv(Context& ctx, std::string_view args) {
-    if (ctx.user.role != storage::Role::admin) {
-        return mistake(ctx, tr(ctx.lang, Msg::needs_admin), Msg::usage_export);
-    }
     const auto word = text::trim(args);
     const auto kind = export_kind_from_text(word);
     if (!kind) return mistake(ctx, tr(ctx.lang, Msg::bad_export_kind, word), Msg::usage_export);
@@ -41,7 +38,12 @@ Reply export_csv(Context& ctx, std::string_view args) {
 }  // namespace
 
 void register_export_command(Router& router) {
-    router.add({"export", {"내보내기"}, Msg::summary_export, Msg::usage_export, export_csv});
+    router.add({.name = "export",
+                .aliases = {"내보내기"},
+                .summary = Msg::summary_export,
+                .usage = Msg::usage_export,
+                .run = export_csv,
+                .role = storage::Role::admin});
 }
 
 }  // namespace inmaek::handlers

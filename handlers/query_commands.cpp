@@ -1,7 +1,6 @@
 // /find (/검색) text · /leads (/리드목록) [filters]: the read-only questions of the database.
 #include "handlers/format.hpp"
-#include "handlers/lead_filter.hpp"
-#include "handlers/resolve.hpp"
+#include "handlers/lead_query.hpp"
 #include "handlers/router.hpp"
 #include "handlers/text.hpp"
 #include "storage/search_text.hpp"
@@ -63,63 +62,6 @@ Reply find(Context& ctx, std::string_view args) {
     return reply;
 }
 
-/// The text of one filter mistake.
-std::string error_text(Lang lang, const FilterError& error) {
-    switch (error.kind) {
-        case FilterError::Kind::bad_stage: return tr(lang, Msg::unknown_stage, error.text);
-        case FilterError::Kind::bad_money: return tr(lang, Msg::bad_money, error.text);
-        case FilterError::Kind::bad_date: return tr(lang, Msg::bad_date, error.text);
-        case FilterError::Kind::bad_sort: return tr(lang, Msg::bad_sort, error.text);
-        case FilterError::Kind::bad_limit: return tr(lang, Msg::bad_limit, error.text);
-        case FilterError::Kind::repeated: return tr(lang, Msg::filter_repeated, error.text);
-        case FilterError::Kind::not_understood: break;
-    }
-    return tr(lang, Msg::not_understood, error.text);
-}
-
-/// The storage filter of a written one: names resolved, local days turned into UTC bounds.
-/// Returns the mistake to answer instead when a name is unknown.
-std::optional<Reply> resolve_filter(Context& ctx, const LeadFilterSpec& spec,
-                                    storage::LeadFilter& filter) {
-    filter.stages = spec.stages;
-    if (!spec.company.empty()) {
-        const auto company =
-            ctx.db.companies().find_by_key(ctx.workspace.id, text::fold_key(spec.company));
-        if (!company) {
-            return mistake(ctx, tr(ctx.lang, Msg::company_not_found, spec.company),
-                           Msg::usage_leads);
-        }
-        filter.company_id = company->id;
-    }
-    if (spec.owner) {
-        switch (spec.owner->kind) {
-            case OwnerFilter::Kind::me: filter.owner_id = ctx.user.id; break;
-            case OwnerFilter::Kind::nobody: filter.unowned = true; break;
-            case OwnerFilter::Kind::named:
-                if (auto member = find_member(ctx, spec.owner->name)) {
-                    filter.owner_id = member->id;
-                } else {
-                    return mistake(ctx, tr(ctx.lang, Msg::member_not_found, spec.owner->name),
-                                   Msg::usage_leads);
-                }
-        }
-    }
-    filter.industry = spec.industry;
-    filter.value_above = spec.value_above;
-    filter.value_below = spec.value_below;
-    if (spec.since) filter.created_from = to_utc(ctx, *spec.since, std::nullopt);
-    if (spec.until) {
-        const auto next =
-            std::chrono::year_month_day{std::chrono::sys_days{*spec.until} + std::chrono::days{1}};
-        filter.created_before = to_utc(ctx, next, std::nullopt);
-    }
-    if (spec.due) filter.due_by = std::chrono::sys_days{*spec.due};
-    filter.sort = spec.sort;
-    filter.descending = spec.descending;
-    filter.limit = spec.limit;
-    return std::nullopt;
-}
-
 std::string lead_line(const Context& ctx, const storage::LeadListItem& item) {
     const auto& lead = item.lead;
     std::vector<std::string> parts{"#" + std::to_string(lead.id) + " " + lead.title,
@@ -132,15 +74,9 @@ std::string lead_line(const Context& ctx, const storage::LeadListItem& item) {
 }
 
 Reply leads(Context& ctx, std::string_view args) {
-    const auto parsed = parse_lead_filter(args, ctx.today());
-    if (!parsed.ok()) {
-        std::vector<std::string> problems;
-        for (const auto& error : parsed.errors) problems.push_back(error_text(ctx.lang, error));
-        return mistake(ctx, join(problems, " "), Msg::usage_leads);
-    }
-    storage::LeadFilter filter;
-    if (auto problem = resolve_filter(ctx, parsed.filter, filter)) return std::move(*problem);
-    const auto page = ctx.db.leads().list(ctx.workspace.id, filter);
+    const auto found = query_leads(ctx, args);
+    if (!found) return mistake(ctx, found.error(), Msg::usage_leads);
+    const auto& page = *found;
     Reply reply;
     reply.lang = ctx.lang;
     if (page.items.empty()) {

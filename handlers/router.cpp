@@ -1,7 +1,9 @@
 #include "handlers/router.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
+#include "handlers/roles.hpp"
 #include "handlers/text.hpp"
 
 namespace inmaek::handlers {
@@ -43,6 +45,20 @@ Verb split_verb(std::string_view args) {
     return verb;
 }
 
+Command::Need Command::role_for(std::string_view args) const {
+    Need need{role, {}};
+    if (verb_roles.empty()) return need;
+    const auto verb = split_verb(args);
+    for (const auto& verb_role : verb_roles) {
+        const bool named = std::find(verb_role.words.begin(), verb_role.words.end(), verb.lower) !=
+                           verb_role.words.end();
+        if (named && !storage::role_allows(need.role, verb_role.role)) {
+            need = {verb_role.role, verb.word};
+        }
+    }
+    return need;
+}
+
 void Router::add(Command command) {
     auto taken = [&](const std::string& name) { return find(name) != nullptr; };
     if (taken(command.name)) throw std::logic_error("command registered twice: " + command.name);
@@ -79,6 +95,7 @@ std::unique_ptr<Router> make_router() {
     register_query_commands(*router);
     register_todo_commands(*router);
     register_schedule_commands(*router);
+    register_role_commands(*router);
     register_summary_command(*router);
     register_export_command(*router);
     register_undo_command(*router);
@@ -102,6 +119,15 @@ Reply mistake(const Context& ctx, std::string_view what, Msg usage) {
     reply.title += what;
     reply.usage = tr(ctx.lang, Msg::usage_prefix) + std::string{catalog_text(usage, ctx.lang)};
     return reply;
+}
+
+Reply role_refusal(const Context& ctx, const Command& command, std::string_view typed_name,
+                   const Command::Need& need) {
+    auto what = "/" + std::string{typed_name};
+    if (!need.verb.empty()) what += " " + need.verb;
+    const auto message = need.role == storage::Role::admin ? Msg::needs_admin : Msg::needs_manager;
+    return mistake(ctx, tr(ctx.lang, message, what, role_name(ctx.user.role, ctx.lang)),
+                   command.usage);
 }
 
 }  // namespace inmaek::handlers

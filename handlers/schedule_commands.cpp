@@ -52,10 +52,6 @@ std::vector<std::string> words_of(std::string_view text) {
     return words;
 }
 
-bool is_manager(const Context& ctx) {
-    return ctx.user.role == storage::Role::manager || ctx.user.role == storage::Role::admin;
-}
-
 /// "daily"/"매일" → daily, "weekly"/"매주" → weekly, "" → any (for /unsubscribe).
 std::optional<std::string> kind_of(std::string_view word) {
     if (word == "daily" || word == "매일" || word == "일간") return std::string{"daily"};
@@ -64,8 +60,6 @@ std::optional<std::string> kind_of(std::string_view word) {
 }
 
 Reply subscribe(Context& ctx, std::string_view args) {
-    if (!is_manager(ctx))
-        return mistake(ctx, tr(ctx.lang, Msg::needs_manager), Msg::usage_subscribe);
     const auto words = words_of(args);
     storage::SummarySubscription subscription;
     subscription.workspace_id = ctx.workspace.id;
@@ -132,9 +126,6 @@ Reply subscribe(Context& ctx, std::string_view args) {
 }
 
 Reply unsubscribe(Context& ctx, std::string_view args) {
-    if (!is_manager(ctx)) {
-        return mistake(ctx, tr(ctx.lang, Msg::needs_manager), Msg::usage_unsubscribe);
-    }
     const auto word = text::lower(text::trim(args));
     std::string kind;
     if (!word.empty()) {
@@ -185,12 +176,18 @@ void mark_late(Reply& summary, std::string_view due_local_time, Lang lang) {
 }
 
 void register_schedule_commands(Router& router) {
-    router.add({"subscribe", {"구독"}, Msg::summary_subscribe, Msg::usage_subscribe, subscribe});
-    router.add({"unsubscribe",
-                {"구독취소"},
-                Msg::summary_unsubscribe,
-                Msg::usage_unsubscribe,
-                unsubscribe});
+    router.add({.name = "subscribe",
+                .aliases = {"구독"},
+                .summary = Msg::summary_subscribe,
+                .usage = Msg::usage_subscribe,
+                .run = subscribe,
+                .role = storage::Role::manager});
+    router.add({.name = "unsubscribe",
+                .aliases = {"구독취소"},
+                .summary = Msg::summary_unsubscribe,
+                .usage = Msg::usage_unsubscribe,
+                .run = unsubscribe,
+                .role = storage::Role::manager});
 }
 
 }  // namespace inmaek::handlers

@@ -16,6 +16,10 @@ using Day = std::chrono::sys_days;           ///< a calendar date, stored as "YY
 enum class Role { member, manager, admin };
 std::string_view to_string(Role role);
 std::optional<Role> role_from_string(std::string_view text);
+/// True when `held` is `needed` or above it (member < manager < admin).
+constexpr bool role_allows(Role held, Role needed) {
+    return static_cast<int>(held) >= static_cast<int>(needed);
+}
 
 /// A team using inmaek; every other row belongs to exactly one.
 struct Workspace {
@@ -352,6 +356,7 @@ struct LeadFilter {
     LeadSort sort = LeadSort::updated;
     bool descending = true;
     int limit = 20;
+    int offset = 0;  ///< matches skipped first (the REST API's next page)
 };
 
 /// A lead as a list shows it: with its companies' and its owner's names.

@@ -49,6 +49,12 @@ public:
                                      std::string_view handle) = 0;
     virtual void set_role(Id workspace_id, Id user_id, Role role) = 0;
     virtual std::int64_t count_users(Id workspace_id) = 0;
+    /// Every user of the workspace: admins first, then managers, then members, each by name.
+    virtual std::vector<User> list_users(Id workspace_id) = 0;
+    /// The ids of the workspace's admins, locked until the transaction ends (PostgreSQL: FOR
+    /// UPDATE; SQLite's BEGIN IMMEDIATE already serialises writers), so two admins demoting each
+    /// other at once cannot leave the workspace without one.
+    virtual std::vector<Id> lock_admins(Id workspace_id) = 0;
 };
 
 class CompanyRepository {

@@ -1,5 +1,6 @@
 #include "storage/sql_repositories.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <stdexcept>
 
@@ -155,10 +156,12 @@ public:
         }
         order_ = order_by(filter);
         limit_ = sql_limit(filter.limit);
+        offset_ = std::max(filter.offset, 0);
     }
 
     [[nodiscard]] std::string list_sql() const {
-        return std::string{kListLeads} + where_ + order_ + " LIMIT :limit";
+        return std::string{kListLeads} + where_ + order_ + " LIMIT :limit" +
+               (offset_ > 0 ? " OFFSET :offset" : "");
     }
     [[nodiscard]] std::string count_sql() const { return std::string{kCountLeads} + where_; }
 
@@ -190,6 +193,7 @@ public:
         if (created_before_) statement.exchange(soci::use(*created_before_, "created_before"));
         if (due_by_) statement.exchange(soci::use(*due_by_, "due_by"));
         if (with_limit) statement.exchange(soci::use(limit_, "limit"));
+        if (with_limit && offset_ > 0) statement.exchange(soci::use(offset_, "offset"));
     }
 
 private:
@@ -248,6 +252,7 @@ private:
     std::optional<Int> created_before_;
     std::optional<std::string> due_by_;
     int limit_ = 0;
+    int offset_ = 0;
     std::string where_;
     std::string order_;
 };

@@ -201,6 +201,8 @@ public:
                              std::string_view handle) override;
     void set_role(Id workspace_id, Id user_id, Role role) override;
     std::int64_t count_users(Id workspace_id) override;
+    std::vector<User> list_users(Id workspace_id) override;
+    std::vector<Id> lock_admins(Id workspace_id) override;
 
 private:
     soci::session& session_;

@@ -84,6 +84,14 @@ constexpr auto kSetRole = R"sql(
 constexpr auto kCountUsers = R"sql(
     SELECT count(*) FROM users WHERE workspace_id = :workspace_id)sql";
 
+constexpr auto kListUsers = R"sql(
+    SELECT id, workspace_id, platform, platform_user_id, display_name, handle, role, created_at
+    FROM users WHERE workspace_id = :workspace_id
+    ORDER BY CASE role WHEN 'admin' THEN 0 WHEN 'manager' THEN 1 ELSE 2 END, display_name, id)sql";
+
+constexpr auto kAdmins = R"sql(
+    SELECT id FROM users WHERE workspace_id = :workspace_id AND role = 'admin' ORDER BY id)sql";
+
 void require_one_row(soci::statement& statement, const char* what, Id workspace_id, Id id) {
     if (statement.get_affected_rows() != 1) {
         throw std::out_of_range(std::string(what) + " " + std::to_string(id) +
@@ -381,6 +389,34 @@ std::int64_t SqlWorkspaceRepository::count_users(Id workspace_id) {
     });
     run_single(statement);
     return count;
+}
+
+std::vector<User> SqlWorkspaceRepository::list_users(Id workspace_id) {
+    const Int workspace = workspace_id;
+    UserRow row;
+    auto statement = prepare(session_, kListUsers, [&](soci::statement& st) {
+        st.exchange(soci::use(workspace));
+        row.bind(st);
+    });
+    std::vector<User> users;
+    for_each_row(statement, [&] { users.push_back(row.to_record()); });
+    return users;
+}
+
+std::vector<Id> SqlWorkspaceRepository::lock_admins(Id workspace_id) {
+    // Under READ COMMITTED, a second demotion waits on the first one's row lock and then sees
+    // that row no longer matching role = 'admin'.
+    static const std::string kAdminsForUpdate = std::string{kAdmins} + " FOR UPDATE";
+    const Int workspace = workspace_id;
+    Int id = 0;
+    auto statement = prepare(session_, is_postgresql(session_) ? kAdminsForUpdate : kAdmins,
+                             [&](soci::statement& st) {
+                                 st.exchange(soci::use(workspace));
+                                 st.exchange(soci::into(id));
+                             });
+    std::vector<Id> admins;
+    for_each_row(statement, [&] { admins.push_back(id); });
+    return admins;
 }
 
 }  // namespace inmaek::storage::sql

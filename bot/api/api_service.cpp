@@ -43,6 +43,7 @@ constexpr std::array kRoutes{
     Route{http::verb::get, "/api/v1/follow-ups/{id}", Role::member, get_follow_up},
     Route{http::verb::patch, "/api/v1/follow-ups/{id}", Role::manager, update_follow_up},
     Route{http::verb::delete_, "/api/v1/follow-ups/{id}", Role::admin, delete_follow_up},
+    Route{http::verb::get, "/api/v1/search", Role::member, search},
 };
 
 Response problem(http::status status, std::string_view detail, unsigned version, bool keep_alive) {
@@ -129,7 +130,7 @@ void run(storage::UnitOfWork& work, State& state) {
     if (!key || key->revoked_at || !key_matches(state.token, key->secret_hash)) {
         throw ApiError(http::status::unauthorized, "unknown or revoked API key");
     }
-    if (static_cast<int>(key->role) < static_cast<int>(state.route->role)) {
+    if (!storage::role_allows(key->role, state.route->role)) {
         throw ApiError(http::status::forbidden,
                        "this key's role is " + std::string{storage::to_string(key->role)} +
                            "; this operation needs " +

@@ -5,12 +5,15 @@
 #include <algorithm>
 #include <charconv>
 #include <initializer_list>
+#include <limits>
 #include <sstream>
 
 #include "handlers/changes.hpp"
+#include "handlers/lead_query.hpp"
 #include "handlers/money.hpp"
 #include "handlers/stages.hpp"
 #include "handlers/text.hpp"
+#include "storage/search_text.hpp"
 
 namespace inmaek::bot::api {
 
@@ -23,6 +26,10 @@ using storage::Id;
 constexpr int kDefaultLimit = 50;
 constexpr int kMaxLimit = 200;
 constexpr std::string_view kCursorVersion = "v1:";
+constexpr int kDefaultSearchHits = 20;
+constexpr int kMaxSearchHits = 50;
+/// Characters of a search hit's snippet.
+constexpr std::size_t kSnippetChars = 80;
 
 [[noreturn]] void refuse(http::status status, const std::string& detail) {
     throw ApiError(status, detail);
@@ -255,23 +262,35 @@ json follow_up_out(const storage::FollowUp& follow_up) {
 struct PageRequest {
     Id after = 0;
     int limit = kDefaultLimit;
+    bool limit_given = false;
+    std::optional<std::string> q;  ///< the `q` parameter, where the route takes one
 };
 
-PageRequest page_request(const Call& call) {
+/// An integer parameter from 1 to `most`.
+int limit_value(const std::string& value, int most) {
+    int limit = 0;
+    const auto* end = value.data() + value.size();
+    const auto [ptr, ec] = std::from_chars(value.data(), end, limit);
+    if (ec != std::errc{} || ptr != end || limit < 1 || limit > most) {
+        refuse(http::status::bad_request,
+               "limit must be an integer from 1 to " + std::to_string(most));
+    }
+    return limit;
+}
+
+/// The paging parameters (`limit`, `cursor`, and `q` when `takes_q`); any other is refused.
+PageRequest page_request(const Call& call, bool takes_q = false) {
     PageRequest page;
     for (const auto& [name, value] : call.query) {
         if (name == "limit") {
-            int limit = 0;
-            const auto* end = value.data() + value.size();
-            const auto [ptr, ec] = std::from_chars(value.data(), end, limit);
-            if (ec != std::errc{} || ptr != end || limit < 1 || limit > kMaxLimit) {
-                refuse(http::status::bad_request, "limit must be an integer from 1 to 200");
-            }
-            page.limit = limit;
+            page.limit = limit_value(value, kMaxLimit);
+            page.limit_given = true;
         } else if (name == "cursor") {
             const auto after = decode_cursor(value);
             if (!after) refuse(http::status::bad_request, "cursor is not one this API gave out");
             page.after = *after;
+        } else if (name == "q" && takes_q) {
+            page.q = handlers::text::nfc(value);
         } else {
             refuse(http::status::bad_request, "unknown query parameter '" + name + "'");
         }
@@ -499,8 +518,31 @@ Answer create_meeting(const Call& call) {
 
 // ---- leads ------------------------------------------------------------------------------------
 
+/// Leads chosen by the /leads filter language, in the filter's order: a page starts where the
+/// cursor says (an offset into the matches) and holds `limit` leads, else the filter's `limit:`.
+Answer filtered_leads(const Call& call, const PageRequest& page) {
+    if (page.after > std::numeric_limits<int>::max()) {
+        refuse(http::status::bad_request, "cursor is not one this API gave out");
+    }
+    const auto offset = static_cast<int>(page.after);
+    handlers::LeadWindow window{.offset = offset};
+    if (page.limit_given) window.limit = page.limit;
+    const auto found = handlers::query_leads(call.ctx, *page.q, window);
+    if (!found) refuse(http::status::bad_request, "q: " + found.error());
+    json items = json::array();
+    for (const auto& item : found->items) items.push_back(lead_out(item.lead));
+    const auto next = offset + static_cast<std::int64_t>(found->items.size());
+    const bool more = !found->items.empty() && next < found->total;
+    return {http::status::ok,
+            {{"items", std::move(items)},
+             {"total", found->total},
+             {"next_cursor", more ? json(encode_cursor(next)) : json()}}};
+}
+
 Answer list_leads(const Call& call) {
     auto& ctx = call.ctx;
+    const auto page = page_request(call, /*takes_q=*/true);
+    if (page.q) return filtered_leads(call, page);
     return paged(
         call, [&](Id after, int n) { return ctx.db.leads().page(ctx.workspace.id, after, n); },
         lead_out);
@@ -622,6 +664,59 @@ Answer delete_follow_up(const Call& call) {
     ctx.db.follow_ups().remove(ctx.workspace.id, before.id);
     ctx.audit("delete", "follow_up", before.id, handlers::follow_up_json(before).dump(), {});
     return {http::status::no_content, nullptr};
+}
+
+// ---- search -----------------------------------------------------------------------------------
+
+namespace {
+
+std::string_view kind_name(storage::SearchKind kind) {
+    switch (kind) {
+        case storage::SearchKind::company: return "company";
+        case storage::SearchKind::contact: return "contact";
+        case storage::SearchKind::lead: return "lead";
+        case storage::SearchKind::follow_up: return "follow_up";
+        case storage::SearchKind::meeting: break;
+    }
+    return "meeting";
+}
+
+}  // namespace
+
+Answer search(const Call& call) {
+    auto& ctx = call.ctx;
+    std::optional<std::string> query;
+    int limit = kDefaultSearchHits;
+    for (const auto& [name, value] : call.query) {
+        if (name == "q") {
+            query = handlers::text::trim(handlers::text::nfc(value));
+        } else if (name == "limit") {
+            limit = limit_value(value, kMaxSearchHits);
+        } else {
+            refuse(http::status::bad_request, "unknown query parameter '" + name + "'");
+        }
+    }
+    if (!query) refuse(http::status::bad_request, "q is required: the words to search for");
+    // As /find: words of one character are not searched for.
+    const auto words = storage::search_text::words(*query);
+    if (std::none_of(words.begin(), words.end(), [](const std::string& word) {
+            return storage::search_text::length(word) >= 2;
+        })) {
+        refuse(http::status::bad_request, "q needs a word of at least two characters");
+    }
+    const auto results = ctx.db.search().search(ctx.workspace.id, *query, limit, kSnippetChars);
+    json items = json::array();
+    for (const auto& hit : results.hits) {
+        items.push_back({{"kind", kind_name(hit.kind)},
+                         {"id", hit.entity_id},
+                         {"title", hit.title},
+                         {"snippet", hit.snippet},
+                         {"at", iso(hit.at)}});
+    }
+    return {http::status::ok,
+            {{"items", std::move(items)},
+             {"total", results.total},
+             {"total_capped", results.total_capped}}};
 }
 
 }  // namespace inmaek::bot::api

@@ -66,6 +66,7 @@ Answer get_follow_up(const Call& call);
 Answer create_follow_up(const Call& call);
 Answer update_follow_up(const Call& call);
 Answer delete_follow_up(const Call& call);
+Answer search(const Call& call);
 
 /// The opaque cursor that continues a list after `id`, and back; nullopt for a cursor that is
 /// not one.

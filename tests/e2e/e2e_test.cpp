@@ -359,6 +359,58 @@ TEST_P(TelegramWebhook, ACompanyMergeIsSuggestedDoneAndUndone) {
     EXPECT_EQ(rows("companies"), 3);
 }
 
+TEST_P(TelegramWebhook, RolesAreGivenInChatAndFromTheCommandLine) {
+    ASSERT_TRUE(start());
+    constexpr std::int64_t kColleague = 6012345678;
+    std::int64_t update = 700;
+    const auto say = [&](std::string_view text, std::int64_t sender = 0) {
+        const auto response = post(port(), kTelegramHook, telegram_update(++update, text, sender));
+        EXPECT_EQ(response.status, 200U) << response.error << response.body;
+        return reply_text(response);
+    };
+    say("/help");  // the first person: admin
+    const auto refused = say("/구독 매일 09:00", kColleague);
+    EXPECT_NE(refused.find("/구독은(는) 매니저나 관리자만 쓸 수 있습니다 (내 역할: 멤버)"),
+              std::string::npos)
+        << refused;
+    EXPECT_EQ(rows("summary_subscriptions"), 0);
+    const auto promoted = say("/역할 telegram:6012345678 매니저");
+    EXPECT_NE(promoted.find("매니저 (이전: 멤버)"), std::string::npos) << promoted;
+    say("/구독 매일 09:00", kColleague);
+    EXPECT_EQ(rows("summary_subscriptions"), 1);
+
+    const Environment env{{"INMAEK_DATABASE_URL", database_.url()}, {"INMAEK_LOG_LEVEL", "warn"}};
+    const auto inmaek = [&](std::vector<std::string> args) {
+        return run_command(INMAEK_BINARY, args, env, dir_.path(), "");
+    };
+    const auto listed = inmaek({"role", "list"});
+    ASSERT_EQ(listed.exit_status, 0) << listed.err;
+    EXPECT_NE(listed.out.find("admin    telegram:5012345678"), std::string::npos) << listed.out;
+    EXPECT_NE(listed.out.find("manager  telegram:6012345678"), std::string::npos) << listed.out;
+    const auto set = inmaek({"role", "set", "--user", "telegram:6012345678", "--role", "관리자"});
+    ASSERT_EQ(set.exit_status, 0) << set.out << set.err;
+    EXPECT_NE(set.out.find("is now admin (was manager)"), std::string::npos) << set.out;
+    EXPECT_EQ(inmaek({"role", "set", "--user", "@minji_kim", "--role", "member"}).exit_status, 0);
+    // Now the colleague is the last admin; mistakes change nothing.
+    const auto last = inmaek({"role", "set", "--user", "telegram:6012345678", "--role", "member"});
+    EXPECT_EQ(last.exit_status, 1);
+    EXPECT_NE(last.err.find("only admin"), std::string::npos) << last.err;
+    EXPECT_EQ(inmaek({"role", "set", "--user", "@nobody", "--role", "admin"}).exit_status, 1);
+    EXPECT_EQ(inmaek({"role", "set", "--user", "@minji_kim", "--role", "boss"}).exit_status, 2);
+    EXPECT_EQ(inmaek({"role", "set", "--workspace", "nope", "--user", "1", "--role", "admin"})
+                  .exit_status,
+              2);
+    EXPECT_EQ(query_number(database_.url(), "SELECT COUNT(*) FROM audit_log WHERE action = 'role'"),
+              3);
+    EXPECT_EQ(query_number(database_.url(),
+                           "SELECT COUNT(*) FROM audit_log WHERE action = 'role' AND user_id IS "
+                           "NULL AND source = 'console:inmaek role set'"),
+              2)
+        << "the command line's changes are audited as its own";
+    EXPECT_NE(say("/role telegram:6012345678 member").find("관리자만"), std::string::npos)
+        << "the first person is a member now";
+}
+
 class Commands : public BackendTest {};
 
 TEST_P(Commands, ChatReadsPipedStdin) {
