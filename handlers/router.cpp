@@ -77,6 +77,7 @@ std::unique_ptr<Router> make_router() {
     register_contact_commands(*router);
     register_lead_commands(*router);
     register_query_commands(*router);
+    register_insight_commands(*router);
     register_todo_commands(*router);
     register_schedule_commands(*router);
     register_summary_command(*router);

@@ -286,6 +286,8 @@ private:
     /// Runs a meetings query bound as (workspace, other id, limit), then loads the links.
     std::vector<Meeting> list(const char* sql, Id workspace_id, Id other_id, int limit);
     void load_links(Meeting& meeting);
+    /// Counts the meeting in company_links for every pair of companies present in it.
+    void link_companies(const Meeting& meeting);
 
     soci::session& session_;
     const bool postgresql_;
@@ -304,6 +306,14 @@ private:
     Int created_at_ = 0;
     Int meeting_id_ = 0;
     int position_ = 0;
+
+    // company_links (schemas/0011), kept in the same transaction.
+    CachedStatement contact_company_;
+    CachedStatement link_companies_;
+    Nullable<Int> contact_company_id_;
+    Int company_id_ = 0;
+    Int other_id_ = 0;
+    std::vector<Id> present_;
 
     CachedStatement get_;
     CachedStatement company_links_;
@@ -524,6 +534,23 @@ private:
     const bool postgresql_;
 };
 
+class SqlInsightRepository final : public InsightRepository {
+public:
+    explicit SqlInsightRepository(soci::session& session) : session_(session) {}
+
+    Page<TimelineEntry> company_history(Id workspace_id, Id company_id, int limit) override;
+    std::vector<CompanyChain> paths(Id workspace_id, Id from_id, Id to_id, int max_hops,
+                                    int limit) override;
+    void rebuild_company_links(Id workspace_id) override;
+
+private:
+    /// The companies of chains through `middle_ids` hops (2 or 3 companies between the ends).
+    std::vector<std::vector<Id>> chains(Id workspace_id, Id from_id, Id to_id, int hops, int limit);
+    CompanyHop hop(Id workspace_id, Id from_id, Id to_id);
+
+    soci::session& session_;
+};
+
 /// The repositories of one pooled session; Database hands it to transact() callers.
 class SqlUnitOfWork final : public UnitOfWork {
 public:
@@ -544,6 +571,7 @@ public:
     SummaryRepository& summaries() override { return summaries_; }
     ApiKeyRepository& api_keys() override { return api_keys_; }
     SearchRepository& search() override { return search_; }
+    InsightRepository& insights() override { return insights_; }
 
 private:
     SqlWorkspaceRepository workspaces_;
@@ -559,6 +587,7 @@ private:
     SqlSummaryRepository summaries_;
     SqlApiKeyRepository api_keys_;
     SqlSearchRepository search_;
+    SqlInsightRepository insights_;
 };
 
 }  // namespace inmaek::storage::sql

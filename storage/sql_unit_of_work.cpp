@@ -36,6 +36,7 @@ SqlUnitOfWork::SqlUnitOfWork(soci::session& session)
       schedules_(session),
       summaries_(session),
       api_keys_(session),
-      search_(session) {}
+      search_(session),
+      insights_(session) {}
 
 }  // namespace inmaek::storage::sql
