@@ -197,12 +197,14 @@ Page<TimelineEntry> SqlInsightRepository::company_history(Id workspace_id, Id co
     read_timeline(session_, kTimelineMoves, {ws, ws, company}, rows, page.items);
     read_timeline(session_, kTimelineFollowUps, {ws, ws, ws, company, ws, ws, company}, rows,
                   page.items);
-    // Newest first; at the same instant a lead's creation before its moves, by id.
-    std::stable_sort(page.items.begin(), page.items.end(),
-                     [](const TimelineEntry& a, const TimelineEntry& b) {
-                         if (a.at != b.at) return a.at > b.at;
-                         return a.id > b.id;
-                     });
+    // Newest first. Within one second (a lead created, moved and given a follow-up by one
+    // message) in the order things follow each other: follow-ups, moves, creations, meetings.
+    std::sort(page.items.begin(), page.items.end(),
+              [](const TimelineEntry& a, const TimelineEntry& b) {
+                  if (a.at != b.at) return a.at > b.at;
+                  if (a.kind != b.kind) return a.kind > b.kind;
+                  return a.id > b.id;
+              });
     if (page.items.size() > static_cast<std::size_t>(rows)) {
         page.items.resize(static_cast<std::size_t>(rows));
     }

@@ -85,15 +85,16 @@ protected:
         });
     }
     Id company(const std::string& key) {
-        return database_->transact([&](UnitOfWork& work) {
-            return work.companies().find_by_key(workspace_id(), key)->id;
-        });
+        const auto ws = workspace_id();
+        return database_->transact(
+            [&](UnitOfWork& work) { return work.companies().find_by_key(ws, key)->id; });
     }
     std::vector<CompanyChain> paths(const std::string& from, const std::string& to) {
+        const auto ws = workspace_id();
         const auto a = company(from);
         const auto b = company(to);
         return database_->transact(
-            [&](UnitOfWork& work) { return work.insights().paths(workspace_id(), a, b, 3, 3); });
+            [&](UnitOfWork& work) { return work.insights().paths(ws, a, b, 3, 3); });
     }
     std::string links() {
         const std::string aggregate =
@@ -154,8 +155,8 @@ TEST_P(Insight, LinksCountMeetingsKeepTheLatestAndMatchARebuildAndTheBackfill) {
     const auto kept = links();
     EXPECT_TRUE(contains(kept, ":2@2")) << kept;
 
-    database_->transact(
-        [&](UnitOfWork& work) { work.insights().rebuild_company_links(workspace_id()); });
+    const auto ws = workspace_id();
+    database_->transact([&](UnitOfWork& work) { work.insights().rebuild_company_links(ws); });
     EXPECT_EQ(links(), kept);
 
     // The schema before 0011 with the rows kept, then migrated again: the backfill.
@@ -172,9 +173,10 @@ TEST_P(Insight, HistoryListsMeetingsMovesAndFollowUpsNewestFirst) {
     log("/리드 add \"KakaoTalk × ChatGPT\" @카카오 @OpenAI 단계:미팅 금액:50억");
     log("/리드 1 단계:협상");
     log("/할일 MOU 초안 송부 2/11까지 리드:1");
-    const auto page = database_->transact([&](UnitOfWork& work) {
-        return work.insights().company_history(workspace_id(), company("카카오"), 4);
-    });
+    const auto ws = workspace_id();
+    const auto kakao = company("카카오");
+    const auto page = database_->transact(
+        [&](UnitOfWork& work) { return work.insights().company_history(ws, kakao, 4); });
     EXPECT_EQ(page.total, 3 + 2 + 1);
     ASSERT_EQ(page.items.size(), 4U);
     // Created, moved and the follow-up at "now" (2025-02-04 00:00 UTC), then meeting #1 at 11:00
@@ -196,7 +198,7 @@ TEST_P(Insight, HistoryListsMeetingsMovesAndFollowUpsNewestFirst) {
     EXPECT_TRUE(contains(text, "📝 후속 #1: MOU 초안 송부 (2025-02-11까지)")) << text;
     const auto english = say("/history kakao", "en");
     EXPECT_EQ(english.title, "🕘 카카오 · history (6)") << english.plain_text();
-    EXPECT_TRUE(contains(english.plain_text(), "created · Meeting")) << english.plain_text();
+    EXPECT_TRUE(contains(english.plain_text(), "created · meeting")) << english.plain_text();
     for (int i = 0; i < 20; ++i) log("/회의 2025-01-0" + std::to_string(1 + i % 9) + " @카카오");
     EXPECT_EQ(say("/history kakao", "en").lines.back(), "  … and 6 more");
 }
@@ -254,17 +256,25 @@ TEST_P(Insight, PipelineCountsStagesAndThisMonthsMoves) {
     const auto text = reply.plain_text();
     EXPECT_EQ(reply.title, "📈 Pipeline") << text;
     // Every stage in pipeline order, empty ones too, values per currency as the summary says.
-    EXPECT_EQ(reply.lines.at(0), "  New 1") << text;
-    EXPECT_TRUE(contains(text, "  Contacted 0\n")) << text;
-    EXPECT_TRUE(contains(text, "  PoC 1 · $2,000,000")) << text;
-    EXPECT_TRUE(contains(text, "  Negotiation 1 · ₩5,000,000,000")) << text;
+    EXPECT_EQ(reply.lines.at(0), "  new 1") << text;
+    EXPECT_TRUE(contains(text, "  contacted 0\n")) << text;
+    EXPECT_TRUE(contains(text, "  poc 1 · $2,000,000")) << text;
+    EXPECT_TRUE(contains(text, "  negotiation 1 · ₩5,000,000,000")) << text;
     EXPECT_TRUE(contains(text, "This month (2025-02):")) << text;
     EXPECT_TRUE(contains(text, "🆕 New leads (3)")) << text;
-    EXPECT_TRUE(contains(text, "#1 KakaoTalk × ChatGPT: Meeting → Negotiation · Minji Kim"))
+    EXPECT_TRUE(contains(text, "#1 KakaoTalk × ChatGPT: meeting → negotiation · Minji Kim"))
         << text;
     const auto korean = say("/파이프라인");
     EXPECT_EQ(korean.title, "📈 파이프라인") << korean.plain_text();
     EXPECT_TRUE(contains(korean.plain_text(), "이번 달 (2025-02):")) << korean.plain_text();
+}
+
+TEST_P(Insight, HelpListsTheThreeCommandsWithTheirUsage) {
+    const auto help = say("/도움말").plain_text();
+    for (const auto* name : {"/history /이력 /히스토리", "/pipeline /파이프라인", "/path /경로 /연결"}) {
+        EXPECT_TRUE(contains(help, name)) << name << "\n" << help;
+    }
+    EXPECT_TRUE(contains(say("/help path", "en").plain_text(), "Usage: /path @Company @Company"));
 }
 
 TEST_P(Insight, PipelineOfAnEmptyWorkspaceSaysSo) {
