@@ -734,7 +734,10 @@ Answer company_history(const Call& call) {
 
 Answer get_pipeline(const Call& call) {
     auto& ctx = call.ctx;
-    limit_only(call, 0);
+    if (!call.query.empty()) {
+        refuse(http::status::bad_request,
+               "unknown query parameter '" + call.query.front().first + "'");
+    }
     auto& reports = ctx.db.summaries();
     const auto rows = reports.pipeline(ctx.workspace.id);
     json stages = json::array();

@@ -238,7 +238,9 @@ TEST_P(Query, BackfillIndexesRowsWrittenBeforeTheMigration) {
     execute(url, "DROP TABLE company_links");
     execute(url, "DELETE FROM schema_migrations WHERE version >= 8");
     database_ = std::make_unique<Database>(DatabaseOptions{.url = url});
-    EXPECT_EQ(database_->migrate(), Database::latest_schema_version() - 7);
+    // 0008 and every migration after it (their numbers need not be contiguous on a branch).
+    EXPECT_GE(database_->migrate(), 2);
+    EXPECT_EQ(database_->schema_version(), Database::latest_schema_version());
     EXPECT_EQ(hits_of(search("연동")), "meeting 1");
     EXPECT_EQ(hits_of(search("kakao corp")), "company 1");
     EXPECT_EQ(hits_of(search("초안")), "follow-up 1");
