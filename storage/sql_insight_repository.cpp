@@ -93,6 +93,23 @@ constexpr auto kThreeHops = R"sql(
       AND l2.other_id <> :from_id2
     LIMIT :limit)sql";
 
+// The same chains found the other way round: every pair of a neighbour of `from` and one of `to`
+// probed for a link, which is cheaper when both ends have few neighbours however large the
+// companies between them are (a startup met at one big customer's event, another at another's).
+// CROSS JOIN keeps SQLite to this order.
+constexpr auto kThreeHopsByPairs = R"sql(
+    SELECT l1.other_id, l3.other_id FROM company_links l1
+    CROSS JOIN company_links l3
+    CROSS JOIN company_links l2
+    WHERE l1.workspace_id = :workspace_id AND l1.company_id = :from_id
+      AND l3.workspace_id = :workspace_id2 AND l3.company_id = :to_id
+      AND l2.workspace_id = :workspace_id3 AND l2.company_id = l1.other_id
+      AND l2.other_id = l3.other_id AND l1.other_id <> :to_id2 AND l3.other_id <> :from_id2
+    LIMIT :limit)sql";
+
+/// Below this many pairs of neighbours, three-hop chains are found by probing the pairs.
+constexpr Int kPairProbes = 4096;
+
 constexpr auto kHop = R"sql(
     SELECT l.meetings, l.last_meeting_id, l.last_at, m.has_time, )sql" INMAEK_USER_NAME R"sql(,
            a.name, b.name
@@ -225,6 +242,21 @@ std::vector<std::vector<Id>> SqlInsightRepository::chains(Id workspace_id, Id fr
     }
     Int first = 0;
     Int second = 0;
+    // Both ends' neighbours counted again: cheap next to a search of three hops.
+    if (hops == 3 &&
+        single_count(session_, kDegree, {ws, from}) * single_count(session_, kDegree, {ws, to}) <=
+            kPairProbes) {
+        auto statement = prepare(session_, kThreeHopsByPairs, [&](soci::statement& st) {
+            for (const Int* value : {&ws, &from, &ws, &to, &ws, &to, &from}) {
+                st.exchange(soci::use(*value));
+            }
+            st.exchange(soci::use(limit));
+            st.exchange(soci::into(first));
+            st.exchange(soci::into(second));
+        });
+        for_each_row(statement, [&] { found.push_back({from, first, second, to}); });
+        return found;
+    }
     auto statement = prepare(session_, hops == 2 ? kTwoHops : kThreeHops, [&](soci::statement& st) {
         st.exchange(soci::use(to));
         st.exchange(soci::use(ws));
@@ -286,8 +318,10 @@ std::vector<CompanyChain> SqlInsightRepository::paths(Id workspace_id, Id from_i
     // Chains are searched from the end with fewer neighbours, which bounds the probes by that
     // end's links, and then read in the order asked.
     const Int ws = workspace_id;
-    const bool reversed = single_count(session_, kDegree, {ws, to_id}) <
-                          single_count(session_, kDegree, {ws, from_id});
+    const Int from_degree = single_count(session_, kDegree, {ws, from_id});
+    const Int to_degree = single_count(session_, kDegree, {ws, to_id});
+    if (from_degree == 0 || to_degree == 0) return {};
+    const bool reversed = to_degree < from_degree;
     std::vector<std::vector<Id>> found;
     for (int hops = 1; hops <= max_hops && found.empty(); ++hops) {
         found = reversed ? chains(workspace_id, to_id, from_id, hops, limit)
