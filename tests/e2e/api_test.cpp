@@ -249,12 +249,14 @@ TEST_P(RestApi, HistoryPipelineAndPathAreReadThroughHttp) {
            {{"starts_at", "2025-02-04T02:00:00Z"}, {"companies", {"Kakao", "OpenAI"}}});
     create("/meetings", manager,
            {{"starts_at", "2025-02-03T00:00:00Z"}, {"companies", {"Kakao", "Naver"}}});
-    create("/leads", manager, {{"title", "KakaoTalk × ChatGPT"}, {"companies", {"Kakao"}},
-                               {"value", "50억"}, {"stage", "meeting"}});
+    create("/leads", manager,
+           {{"title", "KakaoTalk × ChatGPT"},
+            {"companies", {"Kakao"}},
+            {"value", "50억"},
+            {"stage", "meeting"}});
 
-    const auto path = expect(call("GET", "/path?from=" + std::to_string(openai) + "&to=Naver",
-                                  member),
-                             200);
+    const auto path =
+        expect(call("GET", "/path?from=" + std::to_string(openai) + "&to=Naver", member), 200);
     ASSERT_EQ(path["chains"].size(), 1U) << path.dump();
     const auto& hops = path["chains"][0]["hops"];
     ASSERT_EQ(hops.size(), 2U) << path.dump();
@@ -266,12 +268,13 @@ TEST_P(RestApi, HistoryPipelineAndPathAreReadThroughHttp) {
     expect_problem(call("GET", "/path?from=Kakao&to=" + std::to_string(kakao), member), 422,
                    "the same company");
 
-    const auto history =
-        expect(call("GET", "/companies/" + std::to_string(kakao) + "/history?limit=2", member),
-               200);
+    const auto history = expect(
+        call("GET", "/companies/" + std::to_string(kakao) + "/history?limit=2", member), 200);
     EXPECT_EQ(history["total"], 3);
     ASSERT_EQ(history["items"].size(), 2U) << history.dump();
-    EXPECT_EQ(history["items"][0]["kind"], "meeting");
+    EXPECT_EQ(history["items"][0]["kind"], "lead_created");  // today, after the 2025 meetings
+    EXPECT_EQ(history["items"][1]["kind"], "meeting");
+    EXPECT_EQ(history["items"][1]["at"], "2025-02-04T02:00:00Z");
     expect_problem(call("GET", "/companies/999/history", member), 404, "no such company");
 
     const auto pipeline = expect(call("GET", "/pipeline", member), 200);

@@ -271,7 +271,8 @@ TEST_P(Insight, PipelineCountsStagesAndThisMonthsMoves) {
 
 TEST_P(Insight, HelpListsTheThreeCommandsWithTheirUsage) {
     const auto help = say("/도움말").plain_text();
-    for (const auto* name : {"/history /이력 /히스토리", "/pipeline /파이프라인", "/path /경로 /연결"}) {
+    for (const auto* name :
+         {"/history /이력 /히스토리", "/pipeline /파이프라인", "/path /경로 /연결"}) {
         EXPECT_TRUE(contains(help, name)) << name << "\n" << help;
     }
     EXPECT_TRUE(contains(say("/help path", "en").plain_text(), "Usage: /path @Company @Company"));
