@@ -246,6 +246,9 @@ std::vector<std::vector<Id>> SqlInsightRepository::chains(Id workspace_id, Id fr
     if (hops == 3 &&
         single_count(session_, kDegree, {ws, from}) * single_count(session_, kDegree, {ws, to}) <=
             kPairProbes) {
+        // PostgreSQL would otherwise reorder the joins into the expansion of kThreeHops; the
+        // setting lasts until the end of the transaction.
+        if (is_postgresql(session_)) session_ << "SET LOCAL join_collapse_limit = 1";
         auto statement = prepare(session_, kThreeHopsByPairs, [&](soci::statement& st) {
             for (const Int* value : {&ws, &from, &ws, &to, &ws, &to, &from}) {
                 st.exchange(soci::use(*value));
@@ -255,6 +258,7 @@ std::vector<std::vector<Id>> SqlInsightRepository::chains(Id workspace_id, Id fr
             st.exchange(soci::into(second));
         });
         for_each_row(statement, [&] { found.push_back({from, first, second, to}); });
+        if (is_postgresql(session_)) session_ << "RESET join_collapse_limit";
         return found;
     }
     auto statement = prepare(session_, hops == 2 ? kTwoHops : kThreeHops, [&](soci::statement& st) {
