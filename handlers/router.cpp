@@ -93,6 +93,7 @@ std::unique_ptr<Router> make_router() {
     register_contact_commands(*router);
     register_lead_commands(*router);
     register_query_commands(*router);
+    register_insight_commands(*router);
     register_todo_commands(*router);
     register_schedule_commands(*router);
     register_role_commands(*router);

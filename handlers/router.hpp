@@ -93,6 +93,7 @@ void register_contact_commands(Router& router);
 void register_meeting_commands(Router& router);
 void register_lead_commands(Router& router);
 void register_query_commands(Router& router);
+void register_insight_commands(Router& router);
 void register_todo_commands(Router& router);
 void register_role_commands(Router& router);
 void register_schedule_commands(Router& router);

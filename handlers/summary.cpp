@@ -86,22 +86,7 @@ public:
             lines_.push_back(tr(lang_, Msg::report_empty));
         } else {
             meetings(Msg::report_meetings, facts.meetings, several_days_);
-            section(Msg::report_new_leads, facts.moves.created, [&](const storage::LeadMove& m) {
-                auto line = lead_name(m.lead_id, m.title) + " · " + stage_label(lang_, m.to_stage);
-                if (m.value) line += " · " + money_text(lang_, *m.value);
-                return line;
-            });
-            section(Msg::report_moves, facts.moves.moved, [&](const storage::LeadMove& m) {
-                return lead_name(m.lead_id, m.title) + ": " + stage_label(lang_, m.from_stage) +
-                       " → " + stage_label(lang_, m.to_stage) + by(m.changed_by);
-            });
-            const auto closed = [&](const storage::LeadMove& m) {
-                auto line = lead_name(m.lead_id, m.title);
-                if (m.value) line += " · " + money_text(lang_, *m.value);
-                return line + by(m.changed_by);
-            };
-            section(Msg::report_signed, facts.moves.to_signed, closed);
-            section(Msg::report_dropped, facts.moves.to_dropped, closed);
+            moves(facts.moves);
             section(Msg::report_new_follow_ups, facts.new_follow_ups,
                     [&](const storage::FollowUpBrief& f) { return follow_up(f, true); });
         }
@@ -119,13 +104,45 @@ public:
                 if (!lead.owner.empty()) line += " · " + tr(lang_, Msg::owner_part, lead.owner);
                 return line;
             });
-            pipeline(facts.pipeline);
+            pipeline(facts.pipeline, false);
         }
         meetings(Msg::report_today_meetings, facts.today_meetings, false);
         return std::move(lines_);
     }
 
+    /// The lines of the pipeline alone (/pipeline).
+    std::vector<std::string> write_pipeline(const std::vector<storage::PipelineRow>& rows,
+                                            bool every_stage) {
+        pipeline(rows, every_stage);
+        return std::move(lines_);
+    }
+
+    /// The lines of the lead moves alone (/pipeline).
+    std::vector<std::string> write_moves(const storage::LeadMoves& lead_moves) {
+        moves(lead_moves);
+        return std::move(lines_);
+    }
+
 private:
+    void moves(const storage::LeadMoves& moves) {
+        section(Msg::report_new_leads, moves.created, [&](const storage::LeadMove& m) {
+            auto line = lead_name(m.lead_id, m.title) + " · " + stage_label(lang_, m.to_stage);
+            if (m.value) line += " · " + money_text(lang_, *m.value);
+            return line;
+        });
+        section(Msg::report_moves, moves.moved, [&](const storage::LeadMove& m) {
+            return lead_name(m.lead_id, m.title) + ": " + stage_label(lang_, m.from_stage) + " → " +
+                   stage_label(lang_, m.to_stage) + by(m.changed_by);
+        });
+        const auto closed = [&](const storage::LeadMove& m) {
+            auto line = lead_name(m.lead_id, m.title);
+            if (m.value) line += " · " + money_text(lang_, *m.value);
+            return line + by(m.changed_by);
+        };
+        section(Msg::report_signed, moves.to_signed, closed);
+        section(Msg::report_dropped, moves.to_dropped, closed);
+    }
+
     template <typename T, typename Line>
     void section(Msg header, const Page<T>& page, Line&& line) {
         if (page.total == 0) return;
@@ -160,16 +177,9 @@ private:
         });
     }
 
-    void pipeline(const std::vector<storage::PipelineRow>& rows) {
-        if (rows.empty()) return;
-        // Stages in pipeline order, then any a workspace added, by name.
-        std::vector<std::string> order;
-        for (const auto& stage : stages()) order.emplace_back(stage.name);
-        for (const auto& row : rows) {
-            if (std::find(order.begin(), order.end(), row.stage) == order.end()) {
-                order.push_back(row.stage);
-            }
-        }
+    void pipeline(const std::vector<storage::PipelineRow>& rows, bool every_stage) {
+        if (rows.empty() && !every_stage) return;
+        const auto order = pipeline_stage_order(rows);
         const auto closed = [](std::string_view stage) {
             return std::any_of(stages().begin(), stages().end(),
                                [&](const Stage& s) { return s.closed && s.name == stage; });
@@ -185,7 +195,7 @@ private:
                 leads += row.leads;
                 if (!row.currency.empty()) values[row.currency] += row.amount;
             }
-            if (leads == 0) continue;
+            if (leads == 0 && !every_stage) continue;
             lines_.push_back("  " + stage_label(lang_, stage) + " " +
                              tr(lang_, Msg::report_count, leads) + amounts(values));
             if (closed(stage)) continue;
@@ -301,6 +311,33 @@ Reply summarize(storage::UnitOfWork& db, const storage::Workspace& workspace, La
     auto reply = titled(lang, first, last);
     reply.lines = Writer(lang, zone, first != last, today, std::size_t{kSectionItems}).write(facts);
     return reply;
+}
+
+std::vector<std::string> pipeline_stage_order(const std::vector<storage::PipelineRow>& rows) {
+    std::vector<std::string> order;
+    for (const auto& stage : stages()) order.emplace_back(stage.name);
+    std::vector<std::string> others;
+    for (const auto& row : rows) {
+        if (std::find(order.begin(), order.end(), row.stage) == order.end() &&
+            std::find(others.begin(), others.end(), row.stage) == others.end()) {
+            others.push_back(row.stage);
+        }
+    }
+    std::sort(others.begin(), others.end());
+    order.insert(order.end(), others.begin(), others.end());
+    return order;
+}
+
+std::vector<std::string> pipeline_lines(Lang lang, const std::vector<storage::PipelineRow>& rows,
+                                        bool every_stage) {
+    // Only the meetings and idle sections read the zone and the days.
+    return Writer(lang, nullptr, false, Day{}, std::size_t{kSectionItems})
+        .write_pipeline(rows, every_stage);
+}
+
+std::vector<std::string> lead_move_lines(Lang lang, const storage::LeadMoves& moves,
+                                         std::size_t cap) {
+    return Writer(lang, nullptr, false, Day{}, cap).write_moves(moves);
 }
 
 void register_summary_command(Router& router) {

@@ -22,4 +22,17 @@ Reply summarize(storage::UnitOfWork& db, const storage::Workspace& workspace, La
                 const date::time_zone* zone, storage::Day first, storage::Day last,
                 storage::Day today);
 
+/// The stages of pipeline rows in pipeline order, then any others (a workspace's own), by name.
+std::vector<std::string> pipeline_stage_order(const std::vector<storage::PipelineRow>& rows);
+
+/// The pipeline as the summary writes it: a header, a line per stage in pipeline order (count and
+/// value per currency) and the open total. Stages without leads are left out unless
+/// `every_stage`.
+std::vector<std::string> pipeline_lines(Lang lang, const std::vector<storage::PipelineRow>& rows,
+                                        bool every_stage);
+
+/// Leads created, moved, signed and dropped as the summary writes them, at most `cap` a section.
+std::vector<std::string> lead_move_lines(Lang lang, const storage::LeadMoves& moves,
+                                         std::size_t cap);
+
 }  // namespace inmaek::handlers

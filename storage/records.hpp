@@ -310,6 +310,45 @@ struct PipelineRow {
     std::int64_t amount = 0;  ///< sum of the values, in the currency's minor unit
 };
 
+// What /history and /path read (storage::InsightRepository).
+
+/// The kinds of entries of a company's timeline.
+enum class TimelineKind { meeting, lead_created, stage_move, follow_up };
+
+/// One entry of a company's timeline: a meeting, a lead's creation or stage move, a follow-up.
+struct TimelineEntry {
+    TimelineKind kind = TimelineKind::meeting;
+    Id id = 0;               ///< the meeting, lead or follow-up
+    Timestamp at{};          ///< meetings: when they start; moves: when made; follow-ups: logged
+    bool has_time = false;   ///< meetings only: false when only a date was given
+    std::string text;        ///< meeting notes, lead title or follow-up text
+    std::string from_stage;  ///< stage moves
+    std::string to_stage;    ///< lead creations and stage moves
+    std::optional<Day> due;  ///< follow-ups
+    bool done = false;       ///< follow-ups
+    std::string by;          ///< who logged or made it (display name), empty when unknown
+};
+
+/// Two companies linked by meetings (schemas/0011): how many and the latest one, with the
+/// people met in it and who logged it.
+struct CompanyHop {
+    Id from_id = 0;
+    std::string from_name;
+    Id to_id = 0;
+    std::string to_name;
+    std::int64_t meetings = 0;
+    Id meeting_id = 0;  ///< the latest meeting (by date) of both companies
+    Timestamp meeting_at{};
+    bool has_time = false;
+    std::vector<std::string> contacts;  ///< the people met in it, in the order written
+    std::string logged_by;              ///< display name, empty when unknown
+};
+
+/// A chain of companies from one to another, each hop a meeting both took part in.
+struct CompanyChain {
+    std::vector<CompanyHop> hops;
+};
+
 // What /find reads (storage::SearchRepository).
 
 /// The kinds of searchable things, in the order a search lists them among equal matches.

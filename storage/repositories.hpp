@@ -347,6 +347,23 @@ public:
     virtual std::size_t index_pending(int limit) = 0;
 };
 
+/// The reads across a company's records: its timeline (/history) and the chains of meetings
+/// that connect it to another (/path), over company_links (schemas/0011).
+class InsightRepository {
+public:
+    virtual ~InsightRepository() = default;
+    /// The company's meetings, its leads' creations and stage moves, and the follow-ups of those
+    /// leads and meetings, newest first: at most `limit` entries and how many there are.
+    virtual Page<TimelineEntry> company_history(Id workspace_id, Id company_id, int limit) = 0;
+    /// Up to `limit` shortest chains of at most `max_hops` hops from `from_id` to `to_id`; the
+    /// strongest links (most meetings) first among two-hop chains. Empty when none connects them.
+    virtual std::vector<CompanyChain> paths(Id workspace_id, Id from_id, Id to_id, int max_hops,
+                                            int limit) = 0;
+    /// Rebuilds the workspace's company_links from its meetings (after a bulk load, or a change
+    /// of which company a contact belongs to).
+    virtual void rebuild_company_links(Id workspace_id) = 0;
+};
+
 /// How many matches of one kind a search counts before it stops counting.
 inline constexpr int kSearchCountCap = 200;
 
@@ -368,6 +385,7 @@ public:
     virtual ApiKeyRepository& api_keys() = 0;
     virtual SearchRepository& search() = 0;
     virtual SecretRepository& secrets() = 0;
+    virtual InsightRepository& insights() = 0;
 };
 
 }  // namespace inmaek::storage

@@ -312,6 +312,8 @@ CompanyMerge SqlCompanyRepository::merge(Id workspace_id, Id from, Id into) {
         merge.name_alias_added = insert_alias(session_, workspace_id, into, merge.duplicate.name,
                                               merge.duplicate.name_key);
     }
+    refresh_company_links(session_, workspace_id, from);
+    refresh_company_links(session_, workspace_id, into);
     return merge;
 }
 
@@ -332,6 +334,8 @@ void SqlCompanyRepository::unmerge(Id workspace_id, const CompanyMerge& merge) {
     }
     move_links_back(session_, kMeetingLinks, workspace_id, merge, merge.meeting_links);
     move_links_back(session_, kLeadLinks, workspace_id, merge, merge.lead_links);
+    refresh_company_links(session_, workspace_id, merge.duplicate.id);
+    refresh_company_links(session_, workspace_id, merge.into_id);
 }
 
 }  // namespace inmaek::storage::sql

@@ -27,6 +27,22 @@ constexpr auto kInsertMeetingContact = R"sql(
     INSERT INTO meeting_contacts (workspace_id, meeting_id, contact_id, position)
     VALUES (:workspace_id, :meeting_id, :contact_id, :position))sql";
 
+constexpr auto kContactCompany = R"sql(
+    SELECT company_id FROM contacts WHERE workspace_id = :workspace_id AND id = :id)sql";
+
+// company_links (schemas/0011): one more meeting of the pair, the latest by date kept.
+constexpr auto kLinkCompanies = R"sql(
+    INSERT INTO company_links (workspace_id, company_id, other_id, meetings, last_meeting_id,
+                               last_at)
+    VALUES (:workspace_id, :company_id, :other_id, 1, :meeting_id, :starts_at)
+    ON CONFLICT (workspace_id, company_id, other_id) DO UPDATE SET
+        meetings = company_links.meetings + 1,
+        last_meeting_id = CASE WHEN excluded.last_at >= company_links.last_at
+                               THEN excluded.last_meeting_id
+                               ELSE company_links.last_meeting_id END,
+        last_at = CASE WHEN excluded.last_at >= company_links.last_at
+                       THEN excluded.last_at ELSE company_links.last_at END)sql";
+
 constexpr auto kSelectMeeting = R"sql(
     SELECT id, workspace_id, starts_at, has_time, place, notes, lead_id, created_by, created_at
     FROM meetings WHERE workspace_id = :workspace_id AND id = :id)sql";
@@ -142,10 +158,51 @@ Meeting SqlMeetingRepository::create(const Meeting& meeting) {
     };
     insert_links(insert_company_, kInsertMeetingCompany, meeting.company_ids);
     insert_links(insert_contact_, kInsertMeetingContact, meeting.contact_ids);
+    link_companies(meeting);
 
     Meeting created = meeting;
     created.id = meeting_id_;
     return created;
+}
+
+void SqlMeetingRepository::link_companies(const Meeting& meeting) {
+    // The companies present: those named, then those of the people met (a contact of OpenAI at
+    // Kakao's meeting links OpenAI and Kakao), each once.
+    present_.assign(meeting.company_ids.begin(), meeting.company_ids.end());
+    if (!meeting.contact_ids.empty()) {
+        auto& company_of =
+            contact_company_.get(session_, kContactCompany, [&](soci::statement& st) {
+                st.exchange(soci::use(workspace_id_));
+                st.exchange(soci::use(link_id_));
+                contact_company_id_.bind_into(st);
+            });
+        for (const Id contact_id : meeting.contact_ids) {
+            link_id_ = contact_id;
+            contact_company_id_.set(std::nullopt);
+            if (guarded(contact_company_, [&] { return run_single(company_of); })) {
+                if (const auto company = contact_company_id_.get()) present_.push_back(*company);
+            }
+        }
+    }
+    std::sort(present_.begin(), present_.end());
+    present_.erase(std::unique(present_.begin(), present_.end()), present_.end());
+    if (present_.size() < 2) return;
+    auto& link = link_companies_.get(session_, kLinkCompanies, [&](soci::statement& st) {
+        st.exchange(soci::use(workspace_id_));
+        st.exchange(soci::use(company_id_));
+        st.exchange(soci::use(other_id_));
+        st.exchange(soci::use(meeting_id_));
+        st.exchange(soci::use(starts_at_));
+    });
+    // In key order, so that two meetings of the same companies lock the rows in one order.
+    for (const Id company : present_) {
+        for (const Id other : present_) {
+            if (company == other) continue;
+            company_id_ = company;
+            other_id_ = other;
+            guarded(link_companies_, [&] { run(link); });
+        }
+    }
 }
 
 void SqlMeetingRepository::load_links(Meeting& meeting) {
@@ -257,7 +314,19 @@ std::vector<EntityRef> SqlMeetingRepository::references(Id workspace_id, Id meet
 bool SqlMeetingRepository::remove(Id workspace_id, Id meeting_id) {
     const auto meeting = get(workspace_id, meeting_id);
     if (!meeting) return false;
+    // The companies the meeting counted for in company_links, named or through a contact.
+    std::vector<Id> present = meeting->company_ids;
+    for (const Id contact_id : meeting->contact_ids) {
+        const auto contact = SqlContactRepository{session_}.get(workspace_id, contact_id);
+        if (contact && contact->company_id) present.push_back(*contact->company_id);
+    }
+    std::sort(present.begin(), present.end());
+    present.erase(std::unique(present.begin(), present.end()), present.end());
     execute_with(session_, kDeleteMeeting, {workspace_id, meeting_id});
+    if (present.size() > 1) {
+        for (const Id company_id : present)
+            refresh_company_links(session_, workspace_id, company_id);
+    }
     if (meeting->lead_id) {
         execute_with(session_, kRefreshLastMet,
                      {workspace_id, *meeting->lead_id, workspace_id, *meeting->lead_id});

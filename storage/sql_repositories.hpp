@@ -175,6 +175,9 @@ std::vector<EntityRef> select_references(soci::session& session, const char* sql
 
 /// Runs a write bound to the given integers in order; returns the rows it changed.
 long long execute_with(soci::session& session, const char* sql, const std::vector<Int>& values);
+/// Computes one company's rows of company_links (schemas/0011) again from the meetings, after a
+/// change that /meet's counting cannot follow: a meeting deleted, a company merged or unmerged.
+void refresh_company_links(soci::session& session, Id workspace_id, Id company_id);
 
 class SqlWorkspaceRepository final : public WorkspaceRepository {
 public:
@@ -306,6 +309,8 @@ private:
     /// Runs a meetings query bound as (workspace, other id, limit), then loads the links.
     std::vector<Meeting> list(const char* sql, Id workspace_id, Id other_id, int limit);
     void load_links(Meeting& meeting);
+    /// Counts the meeting in company_links for every pair of companies present in it.
+    void link_companies(const Meeting& meeting);
 
     soci::session& session_;
     const bool postgresql_;
@@ -324,6 +329,14 @@ private:
     Int created_at_ = 0;
     Int meeting_id_ = 0;
     int position_ = 0;
+
+    // company_links (schemas/0011), kept in the same transaction.
+    CachedStatement contact_company_;
+    CachedStatement link_companies_;
+    Nullable<Int> contact_company_id_;
+    Int company_id_ = 0;
+    Int other_id_ = 0;
+    std::vector<Id> present_;
 
     CachedStatement get_;
     CachedStatement company_links_;
@@ -566,6 +579,23 @@ private:
     soci::session& session_;
 };
 
+class SqlInsightRepository final : public InsightRepository {
+public:
+    explicit SqlInsightRepository(soci::session& session) : session_(session) {}
+
+    Page<TimelineEntry> company_history(Id workspace_id, Id company_id, int limit) override;
+    std::vector<CompanyChain> paths(Id workspace_id, Id from_id, Id to_id, int max_hops,
+                                    int limit) override;
+    void rebuild_company_links(Id workspace_id) override;
+
+private:
+    /// The companies of chains through `middle_ids` hops (2 or 3 companies between the ends).
+    std::vector<std::vector<Id>> chains(Id workspace_id, Id from_id, Id to_id, int hops, int limit);
+    CompanyHop hop(Id workspace_id, Id from_id, Id to_id);
+
+    soci::session& session_;
+};
+
 /// The repositories of one pooled session; Database hands it to transact() callers.
 class SqlUnitOfWork final : public UnitOfWork {
 public:
@@ -587,6 +617,7 @@ public:
     ApiKeyRepository& api_keys() override { return api_keys_; }
     SearchRepository& search() override { return search_; }
     SecretRepository& secrets() override { return secrets_; }
+    InsightRepository& insights() override { return insights_; }
 
 private:
     SqlWorkspaceRepository workspaces_;
@@ -603,6 +634,7 @@ private:
     SqlApiKeyRepository api_keys_;
     SqlSearchRepository search_;
     SqlSecretRepository secrets_;
+    SqlInsightRepository insights_;
 };
 
 }  // namespace inmaek::storage::sql

@@ -37,6 +37,7 @@ SqlUnitOfWork::SqlUnitOfWork(soci::session& session)
       summaries_(session),
       api_keys_(session),
       search_(session),
-      secrets_(session) {}
+      secrets_(session),
+      insights_(session) {}
 
 }  // namespace inmaek::storage::sql

@@ -44,6 +44,9 @@ constexpr std::array kRoutes{
     Route{http::verb::patch, "/api/v1/follow-ups/{id}", Role::manager, update_follow_up},
     Route{http::verb::delete_, "/api/v1/follow-ups/{id}", Role::admin, delete_follow_up},
     Route{http::verb::get, "/api/v1/search", Role::member, search},
+    Route{http::verb::get, "/api/v1/companies/{id}/history", Role::member, company_history},
+    Route{http::verb::get, "/api/v1/pipeline", Role::member, get_pipeline},
+    Route{http::verb::get, "/api/v1/path", Role::member, find_path},
 };
 
 Response problem(http::status status, std::string_view detail, unsigned version, bool keep_alive) {
@@ -69,10 +72,16 @@ std::optional<storage::Id> match(std::string_view pattern, std::string_view path
         return pattern == path ? std::optional<storage::Id>{0} : std::nullopt;
     }
     if (!path.starts_with(pattern.substr(0, slot))) return std::nullopt;
+    // The id, then exactly what the pattern has after it ("/history" or nothing).
     const auto digits = path.substr(slot);
+    const auto* end = digits.data() + digits.size();
     storage::Id id = 0;
-    const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
-    if (ec != std::errc{} || ptr != digits.data() + digits.size() || id <= 0) return std::nullopt;
+    const auto [ptr, ec] = std::from_chars(digits.data(), end, id);
+    if (ec != std::errc{} || id <= 0) return std::nullopt;
+    if (std::string_view(ptr, static_cast<std::size_t>(end - ptr)) !=
+        pattern.substr(slot + kId.size())) {
+        return std::nullopt;
+    }
     return id;
 }
 

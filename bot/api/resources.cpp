@@ -10,8 +10,10 @@
 
 #include "handlers/changes.hpp"
 #include "handlers/lead_query.hpp"
+#include "handlers/format.hpp"
 #include "handlers/money.hpp"
 #include "handlers/stages.hpp"
+#include "handlers/summary.hpp"
 #include "handlers/text.hpp"
 #include "storage/search_text.hpp"
 
@@ -677,6 +679,46 @@ std::string_view kind_name(storage::SearchKind kind) {
         case storage::SearchKind::lead: return "lead";
         case storage::SearchKind::follow_up: return "follow_up";
         case storage::SearchKind::meeting: break;
+// ---- insights ---------------------------------------------------------------------------------
+
+namespace {
+
+/// The `limit` query parameter alone (1 to 200), else `fallback`.
+int limit_only(const Call& call, int fallback) {
+    int limit = fallback;
+    for (const auto& [name, value] : call.query) {
+        if (name != "limit")
+            refuse(http::status::bad_request, "unknown query parameter '" + name + "'");
+        const auto* end = value.data() + value.size();
+        const auto [ptr, ec] = std::from_chars(value.data(), end, limit);
+        if (ec != std::errc{} || ptr != end || limit < 1 || limit > kMaxLimit) {
+            refuse(http::status::bad_request, "limit must be an integer from 1 to 200");
+        }
+    }
+    return limit;
+}
+
+/// A company given by id (digits) or by name or alias, as the chat resolves names.
+storage::Company company_by_id_or_name(const handlers::Context& ctx, const std::string& given) {
+    Id id = 0;
+    const auto* end = given.data() + given.size();
+    const auto [ptr, ec] = std::from_chars(given.data(), end, id);
+    std::optional<storage::Company> company;
+    if (ec == std::errc{} && ptr == end && id > 0) {
+        company = ctx.db.companies().get(ctx.workspace.id, id);
+    } else {
+        company = ctx.db.companies().find_by_key(ctx.workspace.id, handlers::text::fold_key(given));
+    }
+    if (!company) refuse(http::status::not_found, "no company '" + given + "'");
+    return std::move(*company);
+}
+
+std::string_view timeline_kind(storage::TimelineKind kind) {
+    switch (kind) {
+        case storage::TimelineKind::meeting: return "meeting";
+        case storage::TimelineKind::lead_created: return "lead_created";
+        case storage::TimelineKind::stage_move: return "stage_move";
+        case storage::TimelineKind::follow_up: return "follow_up";
     }
     return "meeting";
 }
@@ -692,6 +734,116 @@ Answer search(const Call& call) {
             query = handlers::text::trim(handlers::text::nfc(value));
         } else if (name == "limit") {
             limit = limit_value(value, kMaxSearchHits);
+json timeline_out(const storage::TimelineEntry& entry) {
+    json out{{"kind", timeline_kind(entry.kind)},
+             {"id", entry.id},
+             {"at", iso(entry.at)},
+             {"text", entry.text},
+             {"by", entry.by}};
+    if (entry.kind == storage::TimelineKind::meeting) out["has_time"] = entry.has_time;
+    if (!entry.from_stage.empty()) out["from_stage"] = entry.from_stage;
+    if (!entry.to_stage.empty()) out["to_stage"] = entry.to_stage;
+    if (entry.kind == storage::TimelineKind::follow_up) {
+        out["due"] = entry.due ? json(date::format("%F", *entry.due)) : json();
+        out["done"] = entry.done;
+    }
+    return out;
+}
+
+json move_out(const storage::LeadMove& move) {
+    return {{"lead_id", move.lead_id},       {"title", move.title},
+            {"from_stage", move.from_stage}, {"to_stage", move.to_stage},
+            {"changed_by", move.changed_by}, {"changed_at", iso(move.changed_at)}};
+}
+
+json moves_out(const storage::Page<storage::LeadMove>& page) {
+    json items = json::array();
+    for (const auto& move : page.items) items.push_back(move_out(move));
+    return {{"total", page.total}, {"items", std::move(items)}};
+}
+
+json hop_out(const storage::CompanyHop& hop) {
+    return {{"from_id", hop.from_id},
+            {"from", hop.from_name},
+            {"to_id", hop.to_id},
+            {"to", hop.to_name},
+            {"meetings", hop.meetings},
+            {"meeting_id", hop.meeting_id},
+            {"meeting_at", iso(hop.meeting_at)},
+            {"contacts", hop.contacts},
+            {"logged_by", hop.logged_by}};
+}
+
+/// Moves of the month listed by the pipeline route, per kind.
+constexpr int kMonthMoves = 20;
+/// Chains answered by the path route, and the longest looked for.
+constexpr int kPathChains = 3;
+constexpr int kPathHops = 3;
+
+}  // namespace
+
+Answer company_history(const Call& call) {
+    auto& ctx = call.ctx;
+    const auto limit = limit_only(call, kDefaultLimit);
+    const auto company =
+        found(ctx.db.companies().get(ctx.workspace.id, *call.id), "company", *call.id);
+    const auto page = ctx.db.insights().company_history(ctx.workspace.id, company.id, limit);
+    json items = json::array();
+    for (const auto& entry : page.items) items.push_back(timeline_out(entry));
+    return {http::status::ok,
+            {{"company", company_out(ctx, company)},
+             {"total", page.total},
+             {"items", std::move(items)}}};
+}
+
+Answer get_pipeline(const Call& call) {
+    auto& ctx = call.ctx;
+    if (!call.query.empty()) {
+        refuse(http::status::bad_request,
+               "unknown query parameter '" + call.query.front().first + "'");
+    }
+    auto& reports = ctx.db.summaries();
+    const auto rows = reports.pipeline(ctx.workspace.id);
+    json stages = json::array();
+    for (const auto& stage : handlers::pipeline_stage_order(rows)) {
+        std::int64_t leads = 0;
+        json values = json::array();
+        for (const auto& row : rows) {
+            if (row.stage != stage) continue;
+            leads += row.leads;
+            if (!row.currency.empty() && row.leads > 0) {
+                values.push_back({{"currency", row.currency}, {"amount", row.amount}});
+            }
+        }
+        stages.push_back({{"stage", stage}, {"leads", leads}, {"values", std::move(values)}});
+    }
+    // This month in the workspace's time zone.
+    const auto today = ctx.today();
+    const std::chrono::year_month month{today.year(), today.month()};
+    const auto from = handlers::to_utc(ctx, month / std::chrono::day{1}, std::nullopt);
+    const auto to =
+        handlers::to_utc(ctx, (month + std::chrono::months{1}) / std::chrono::day{1}, std::nullopt);
+    const auto moves = reports.lead_moves(ctx.workspace.id, from, to, kMonthMoves);
+    return {http::status::ok,
+            {{"stages", std::move(stages)},
+             {"month",
+              {{"from", iso(from)},
+               {"to", iso(to)},
+               {"created", moves_out(moves.created)},
+               {"moved", moves_out(moves.moved)},
+               {"signed", moves_out(moves.to_signed)},
+               {"dropped", moves_out(moves.to_dropped)}}}}};
+}
+
+Answer find_path(const Call& call) {
+    auto& ctx = call.ctx;
+    std::optional<std::string> from_text;
+    std::optional<std::string> to_text;
+    for (const auto& [name, value] : call.query) {
+        if (name == "from") {
+            from_text = value;
+        } else if (name == "to") {
+            to_text = value;
         } else {
             refuse(http::status::bad_request, "unknown query parameter '" + name + "'");
         }
@@ -717,6 +869,23 @@ Answer search(const Call& call) {
             {{"items", std::move(items)},
              {"total", results.total},
              {"total_capped", results.total_capped}}};
+    if (!from_text || !to_text || from_text->empty() || to_text->empty()) {
+        refuse(http::status::bad_request, "give both from and to (a company id or name)");
+    }
+    const auto from = company_by_id_or_name(ctx, *from_text);
+    const auto to = company_by_id_or_name(ctx, *to_text);
+    if (from.id == to.id) invalid("from and to are the same company");
+    json chains = json::array();
+    for (const auto& chain :
+         ctx.db.insights().paths(ctx.workspace.id, from.id, to.id, kPathHops, kPathChains)) {
+        json hops = json::array();
+        for (const auto& hop : chain.hops) hops.push_back(hop_out(hop));
+        chains.push_back({{"hops", std::move(hops)}});
+    }
+    return {http::status::ok,
+            {{"from", company_out(ctx, from)},
+             {"to", company_out(ctx, to)},
+             {"chains", std::move(chains)}}};
 }
 
 }  // namespace inmaek::bot::api

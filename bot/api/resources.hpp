@@ -67,6 +67,9 @@ Answer create_follow_up(const Call& call);
 Answer update_follow_up(const Call& call);
 Answer delete_follow_up(const Call& call);
 Answer search(const Call& call);
+Answer company_history(const Call& call);
+Answer get_pipeline(const Call& call);
+Answer find_path(const Call& call);
 
 /// The opaque cursor that continues a list after `id`, and back; nullopt for a cursor that is
 /// not one.

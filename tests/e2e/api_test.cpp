@@ -263,6 +263,53 @@ TEST_P(RestApi, RecordsAreCreatedReadChangedAndDeletedThroughHttp) {
     EXPECT_EQ(number("SELECT COUNT(*) FROM audit_log WHERE action = 'delete'"), 1);
 }
 
+TEST_P(RestApi, HistoryPipelineAndPathAreReadThroughHttp) {
+    const auto manager = create_key("manager");
+    const auto member = create_key("member");
+    start();
+    const auto kakao = create("/companies", manager, {{"name", "카카오"}, {"aliases", {"Kakao"}}});
+    const auto openai = create("/companies", manager, {{"name", "OpenAI"}});
+    create("/companies", manager, {{"name", "Naver"}});
+    create("/meetings", manager,
+           {{"starts_at", "2025-02-04T02:00:00Z"}, {"companies", {"Kakao", "OpenAI"}}});
+    create("/meetings", manager,
+           {{"starts_at", "2025-02-03T00:00:00Z"}, {"companies", {"Kakao", "Naver"}}});
+    create("/leads", manager,
+           {{"title", "KakaoTalk × ChatGPT"},
+            {"companies", {"Kakao"}},
+            {"value", "50억"},
+            {"stage", "meeting"}});
+
+    const auto path =
+        expect(call("GET", "/path?from=" + std::to_string(openai) + "&to=Naver", member), 200);
+    ASSERT_EQ(path["chains"].size(), 1U) << path.dump();
+    const auto& hops = path["chains"][0]["hops"];
+    ASSERT_EQ(hops.size(), 2U) << path.dump();
+    EXPECT_EQ(hops[0]["from"], "OpenAI");
+    EXPECT_EQ(hops[0]["to"], "카카오");
+    EXPECT_EQ(hops[1]["meeting_at"], "2025-02-03T00:00:00Z");
+    expect_problem(call("GET", "/path?from=OpenAI", member), 400, "to is missing");
+    expect_problem(call("GET", "/path?from=OpenAI&to=Nowhere", member), 404, "unknown company");
+    expect_problem(call("GET", "/path?from=Kakao&to=" + std::to_string(kakao), member), 422,
+                   "the same company");
+
+    const auto history = expect(
+        call("GET", "/companies/" + std::to_string(kakao) + "/history?limit=2", member), 200);
+    EXPECT_EQ(history["total"], 3);
+    ASSERT_EQ(history["items"].size(), 2U) << history.dump();
+    EXPECT_EQ(history["items"][0]["kind"], "lead_created");  // today, after the 2025 meetings
+    EXPECT_EQ(history["items"][1]["kind"], "meeting");
+    EXPECT_EQ(history["items"][1]["at"], "2025-02-04T02:00:00Z");
+    expect_problem(call("GET", "/companies/999/history", member), 404, "no such company");
+
+    const auto pipeline = expect(call("GET", "/pipeline", member), 200);
+    ASSERT_TRUE(pipeline["stages"].is_array()) << pipeline.dump();
+    EXPECT_EQ(pipeline["stages"][2]["stage"], "meeting");
+    EXPECT_EQ(pipeline["stages"][2]["leads"], 1);
+    EXPECT_EQ(pipeline["stages"][2]["values"][0]["amount"], 5000000000LL);
+    EXPECT_EQ(pipeline["month"]["created"]["total"], 1);
+}
+
 TEST_P(RestApi, PaginationWalksEveryItemExactlyOnce) {
     const auto key = create_key("manager");
     start();

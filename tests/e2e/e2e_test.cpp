@@ -311,6 +311,33 @@ TEST_P(TelegramWebhook, FindAndLeadsAnswerFromTheWholeDatabase) {
     EXPECT_EQ(rows("leads"), 2);
 }
 
+TEST_P(TelegramWebhook, HistoryPipelineAndPathAnswerThroughTheBinary) {
+    ASSERT_TRUE(start());
+    std::int64_t update = 950;
+    const auto say = [&](std::string_view text) {
+        const auto response = post(port(), kTelegramHook, telegram_update(++update, text));
+        EXPECT_EQ(response.status, 200U) << response.error << response.body;
+        return reply_text(response);
+    };
+    say("/연락처 add 샘 알트먼 @OpenAI");
+    say("/회의 2025-02-04 11시 @카카오 참석: 샘 알트먼 : 카카오톡×ChatGPT 연동 논의");
+    say("/회의 2025-02-03 @카카오 @Naver : 검색 제휴");
+    say("/리드 add \"KakaoTalk × ChatGPT\" @카카오 단계:미팅 금액:50억");
+
+    const auto path = say("/경로 @OpenAI @Naver");
+    EXPECT_NE(path.find("1. OpenAI → 카카오 → Naver"), std::string::npos) << path;
+    EXPECT_NE(path.find("OpenAI → 카카오: 회의 #1 2025-02-04 (샘 알트먼"), std::string::npos)
+        << path;
+    const auto history = say("/이력 카카오");
+    EXPECT_NE(history.find("카카오 이력 (3건)"), std::string::npos) << history;
+    EXPECT_NE(history.find("📅 회의 #1 · 2025-02-04 11:00 KST"), std::string::npos) << history;
+    const auto pipeline = say("/파이프라인");
+    EXPECT_NE(pipeline.find("미팅 1건 · 50억원"), std::string::npos) << pipeline;
+    const auto unknown = say("/path @OpenAI @Nowhere");
+    EXPECT_NE(unknown.find("Nowhere"), std::string::npos) << unknown;
+    EXPECT_EQ(rows("company_links"), 4);  // OpenAI–카카오 and 카카오–Naver, both directions
+}
+
 TEST_P(TelegramWebhook, ACompanyMergeIsSuggestedDoneAndUndone) {
     ASSERT_TRUE(start());
     std::int64_t update = 950;

@@ -61,7 +61,8 @@ const std::vector<std::string> kTables = {
     "lead_stage_history", "meetings",        "meeting_companies",
     "meeting_contacts",   "follow_ups",      "inbound_events",
     "audit_log",          "outbox",          "summary_subscriptions",
-    "summary_runs",       "api_keys",        "server_secrets"};
+    "summary_runs",       "api_keys",        "server_secrets",
+    "company_links"};
 
 /// An outbox payload that needs every escape of COPY's text format.
 const std::string kAwkwardPayload = "{\"text\":\"line 1\\nline 2\"}\ttab\nnewline\r\\ 카카오";

@@ -84,6 +84,25 @@ protected:
         return read(
             [&](UnitOfWork& w, Id ws) { return w.search().search(ws, query, 10, 40).total; });
     }
+    /// company_links (schemas/0011) as "company-other:meetings@latest meeting".
+    std::string links() {
+        const std::string aggregate =
+            fresh_.backend() == "sqlite3" ? "group_concat(x, ' ')" : "string_agg(x, ' ')";
+        return query_text(fresh_.url(),
+                          "SELECT COALESCE(" + aggregate +
+                              ", '') FROM (SELECT company_id || '-' || other_id || ':' || "
+                              "meetings || '@' || last_meeting_id AS x FROM company_links "
+                              "ORDER BY company_id, other_id) AS l");
+    }
+    /// The links a merge or an undo left are those a rebuild from the meetings computes.
+    void expect_links_as_rebuilt() {
+        const auto kept = links();
+        read([](UnitOfWork& w, Id ws) {
+            w.insights().rebuild_company_links(ws);
+            return 0;
+        });
+        EXPECT_EQ(links(), kept);
+    }
     /// Leads and summed value of a stage, as the pipeline totals (kept by triggers) say.
     std::pair<std::int64_t, std::int64_t> pipeline(const std::string& stage) {
         return read([&](UnitOfWork& w, Id ws) {
@@ -124,6 +143,7 @@ TEST_P(Undo, AMeetingGoesWithTheCompaniesPeopleAndFollowUpItCreated) {
     EXPECT_TRUE(has(undone, "Follow-up #1 · send the MOU draft")) << all(undone);
     EXPECT_EQ(meetings(), 0);
     EXPECT_EQ(companies(), 1U) << "Naver was there before and stays";
+    EXPECT_EQ(links(), "") << "the meeting no longer links Kakao and Naver";
     EXPECT_EQ(search_total("integration"), 0);
     EXPECT_EQ(search_total("Kakao"), 0);
     EXPECT_FALSE(has(say("/todos all"), "MOU"));
@@ -240,6 +260,8 @@ TEST_P(Undo, AMergeMovesEverythingAndUndoPutsItBack) {
     EXPECT_NE(card.find("카카오코퍼레이션"), std::string::npos) << card;
     EXPECT_NE(card.find("KakaoTalk x ChatGPT"), std::string::npos) << card;
     EXPECT_EQ(search_total("카카오코퍼레이션"), 1);
+    EXPECT_EQ(links(), "1-3:1@2 3-1:1@2") << "Kakao met OpenAI; (주)카카오's links are gone";
+    expect_links_as_rebuilt();
 
     const auto undone = say("/undo");
     ASSERT_EQ(undone.kind, Reply::Kind::ok) << all(undone);
@@ -248,6 +270,8 @@ TEST_P(Undo, AMergeMovesEverythingAndUndoPutsItBack) {
     EXPECT_EQ(companies(), 3U);
     EXPECT_EQ(meeting_companies(1), (std::vector<Id>{1, 2}));
     EXPECT_EQ(meeting_companies(2), (std::vector<Id>{3, 2}));
+    expect_links_as_rebuilt();
+    EXPECT_NE(links().find("2-3:1@2"), std::string::npos) << links();
     const auto back = all(say("/company (주)카카오"));
     EXPECT_NE(back.find("(주)카카오 (#2)"), std::string::npos) << back;
     EXPECT_NE(back.find("Brian Kim"), std::string::npos) << back;
