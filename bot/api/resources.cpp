@@ -9,8 +9,8 @@
 #include <sstream>
 
 #include "handlers/changes.hpp"
-#include "handlers/lead_query.hpp"
 #include "handlers/format.hpp"
+#include "handlers/lead_query.hpp"
 #include "handlers/money.hpp"
 #include "handlers/stages.hpp"
 #include "handlers/summary.hpp"
@@ -679,6 +679,48 @@ std::string_view kind_name(storage::SearchKind kind) {
         case storage::SearchKind::lead: return "lead";
         case storage::SearchKind::follow_up: return "follow_up";
         case storage::SearchKind::meeting: break;
+    }
+    return "meeting";
+}
+
+}  // namespace
+
+Answer search(const Call& call) {
+    auto& ctx = call.ctx;
+    std::optional<std::string> query;
+    int limit = kDefaultSearchHits;
+    for (const auto& [name, value] : call.query) {
+        if (name == "q") {
+            query = handlers::text::trim(handlers::text::nfc(value));
+        } else if (name == "limit") {
+            limit = limit_value(value, kMaxSearchHits);
+        } else {
+            refuse(http::status::bad_request, "unknown query parameter '" + name + "'");
+        }
+    }
+    if (!query) refuse(http::status::bad_request, "q is required: the words to search for");
+    // As /find: words of one character are not searched for.
+    const auto words = storage::search_text::words(*query);
+    if (std::none_of(words.begin(), words.end(), [](const std::string& word) {
+            return storage::search_text::length(word) >= 2;
+        })) {
+        refuse(http::status::bad_request, "q needs a word of at least two characters");
+    }
+    const auto results = ctx.db.search().search(ctx.workspace.id, *query, limit, kSnippetChars);
+    json items = json::array();
+    for (const auto& hit : results.hits) {
+        items.push_back({{"kind", kind_name(hit.kind)},
+                         {"id", hit.entity_id},
+                         {"title", hit.title},
+                         {"snippet", hit.snippet},
+                         {"at", iso(hit.at)}});
+    }
+    return {http::status::ok,
+            {{"items", std::move(items)},
+             {"total", results.total},
+             {"total_capped", results.total_capped}}};
+}
+
 // ---- insights ---------------------------------------------------------------------------------
 
 namespace {
@@ -723,17 +765,6 @@ std::string_view timeline_kind(storage::TimelineKind kind) {
     return "meeting";
 }
 
-}  // namespace
-
-Answer search(const Call& call) {
-    auto& ctx = call.ctx;
-    std::optional<std::string> query;
-    int limit = kDefaultSearchHits;
-    for (const auto& [name, value] : call.query) {
-        if (name == "q") {
-            query = handlers::text::trim(handlers::text::nfc(value));
-        } else if (name == "limit") {
-            limit = limit_value(value, kMaxSearchHits);
 json timeline_out(const storage::TimelineEntry& entry) {
     json out{{"kind", timeline_kind(entry.kind)},
              {"id", entry.id},
@@ -848,27 +879,6 @@ Answer find_path(const Call& call) {
             refuse(http::status::bad_request, "unknown query parameter '" + name + "'");
         }
     }
-    if (!query) refuse(http::status::bad_request, "q is required: the words to search for");
-    // As /find: words of one character are not searched for.
-    const auto words = storage::search_text::words(*query);
-    if (std::none_of(words.begin(), words.end(), [](const std::string& word) {
-            return storage::search_text::length(word) >= 2;
-        })) {
-        refuse(http::status::bad_request, "q needs a word of at least two characters");
-    }
-    const auto results = ctx.db.search().search(ctx.workspace.id, *query, limit, kSnippetChars);
-    json items = json::array();
-    for (const auto& hit : results.hits) {
-        items.push_back({{"kind", kind_name(hit.kind)},
-                         {"id", hit.entity_id},
-                         {"title", hit.title},
-                         {"snippet", hit.snippet},
-                         {"at", iso(hit.at)}});
-    }
-    return {http::status::ok,
-            {{"items", std::move(items)},
-             {"total", results.total},
-             {"total_capped", results.total_capped}}};
     if (!from_text || !to_text || from_text->empty() || to_text->empty()) {
         refuse(http::status::bad_request, "give both from and to (a company id or name)");
     }
