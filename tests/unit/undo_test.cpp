@@ -88,8 +88,8 @@ protected:
     std::string links() {
         const std::string aggregate =
             fresh_.backend() == "sqlite3" ? "group_concat(x, ' ')" : "string_agg(x, ' ')";
-        return query_text(fresh_.url(),
-                          "SELECT COALESCE(" + aggregate +
+        return inmaek::test::query_text(
+            fresh_.url(), "SELECT COALESCE(" + aggregate +
                               ", '') FROM (SELECT company_id || '-' || other_id || ':' || "
                               "meetings || '@' || last_meeting_id AS x FROM company_links "
                               "ORDER BY company_id, other_id) AS l");
