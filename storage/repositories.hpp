@@ -277,7 +277,7 @@ public:
     virtual bool touch(Id key_id, Timestamp at, std::chrono::seconds resolution) = 0;
 };
 
-/// Server-wide secrets (schemas/0013_server_secrets.sqlite3.sql), shared by every replica.
+/// Server-wide secrets (schemas/0012_server_secrets.sqlite3.sql), shared by every replica.
 class SecretRepository {
 public:
     virtual ~SecretRepository() = default;

@@ -337,7 +337,7 @@ TEST_P(ExportLinks, MembersAndUnknownKindsGetNoLink) {
     say("/help");  // Minji, the first speaker, is the admin
     const auto member = send("/export leads", "42", "en").reply;
     EXPECT_EQ(member.kind, Reply::Kind::error);
-    EXPECT_NE(all(member).find("Only an admin can do that."), std::string::npos) << all(member);
+    EXPECT_NE(all(member).find("Only an admin can use /export"), std::string::npos) << all(member);
     EXPECT_EQ(all(member).find("exports/"), std::string::npos);
     const auto unknown = say("/export everything", "en");
     EXPECT_EQ(unknown.kind, Reply::Kind::error);
