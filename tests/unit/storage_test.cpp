@@ -882,7 +882,9 @@ TEST_P(SqliteStorage, WriteAheadLogStartsOverUnderSustainedWrites) {
     }
     const auto wal = std::filesystem::path(fresh_.sqlite_file().string() + "-wal");
     ASSERT_TRUE(std::filesystem::exists(wal));
-    EXPECT_LT(std::filesystem::file_size(wal), 110U * 1024 * 1024);
+    // Never starting over would leave all 160 MiB; under a loaded CI machine the background copy
+    // may lag a few commits behind the usual ~100 MiB, so the bound keeps a margin below 160.
+    EXPECT_LT(std::filesystem::file_size(wal), 140U * 1024 * 1024);
     EXPECT_EQ(db_->transact([&](UnitOfWork& work) { return work.meetings().count(workspace_); }),
               kCommits);
 }
