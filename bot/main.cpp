@@ -261,6 +261,9 @@ int serve(const Overrides& overrides) {
         slack.user_name = [users = slack_users.get()](std::string_view user) {
             return users->display_name(user);
         };
+        slack.known_user_name = [users = slack_users.get()](std::string_view user) {
+            return users->cached_name(user);
+        };
         adapters.push_back(std::make_unique<bot::platforms::SlackAdapter>(std::move(slack)));
     }
     if (config.kakao.enabled) adapters.push_back(make_kakao_adapter(config, conversation));

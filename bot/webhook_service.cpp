@@ -257,7 +257,21 @@ void WebhookService::handle_hook(const platforms::Adapter& adapter, Request&& re
         }
         done(adapter.render(state->parsed, state->outcome.reply, version, keep_alive));
     };
-    if (!executor_.submit(std::move(job), std::move(completion))) {
+    auto run = [this, job = std::move(job), completion = std::move(completion), done, version,
+                keep_alive]() mutable {
+        if (!executor_.submit(std::move(job), std::move(completion))) {
+            done(problem(http::status::service_unavailable, "overloaded, retry later", version,
+                         keep_alive));
+        }
+    };
+    if (!state->parsed.incomplete) return run();
+    // What parse() left to the network is asked on a worker, before the transaction: a slow
+    // platform API then holds neither this I/O thread nor the database.
+    auto complete = [&adapter, state, run = std::move(run)]() mutable {
+        adapter.complete(state->parsed);
+        run();
+    };
+    if (!executor_.post(std::move(complete))) {
         done(problem(http::status::service_unavailable, "overloaded, retry later", version,
                      keep_alive));
     }

@@ -31,6 +31,9 @@ struct Parsed {
     /// Further messages of the same request, handled after this one in the same transaction and
     /// each replied to through push() (LINE delivers events in batches). Empty elsewhere.
     std::vector<Parsed> more;
+    /// parse() left work to Adapter::complete() (something only the network can tell). False
+    /// for most messages, which reach the conversation without that extra step.
+    bool incomplete = false;
 };
 
 /// A reply to deliver through the platform's API (an outbox row) instead of the webhook
@@ -54,8 +57,13 @@ public:
     [[nodiscard]] virtual std::vector<std::string_view> sub_paths() const { return {}; }
     /// True when the request proves it comes from the platform (secret, signature).
     [[nodiscard]] virtual bool verify(const Request& request) const = 0;
-    /// Reads the raw body into a message; never throws.
+    /// Reads the raw body into a message; never throws. Runs on an I/O thread: it must not
+    /// wait on the network (what needs to goes into complete()).
     [[nodiscard]] virtual Parsed parse(const Request& request) const = 0;
+    /// Fills in what parse() could not without waiting on the network (Slack: a sender's name
+    /// from users.info). Runs on a worker, outside any transaction, so a slow platform API
+    /// holds neither an I/O thread nor the database; never throws.
+    virtual void complete(Parsed& /*parsed*/) const {}
     /// The HTTP answer that carries the reply (or an empty acknowledgement).
     [[nodiscard]] virtual Response render(const Parsed& parsed, const handlers::Reply& reply,
                                           unsigned version, bool keep_alive) const = 0;

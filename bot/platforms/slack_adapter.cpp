@@ -275,9 +275,14 @@ Parsed SlackAdapter::parse_event(const Request& request) const {
     message.chat_id = channel;
     message.direct = direct;
     message.sender.id = user;
-    // Events carry only the user id; the name comes from users.info (cached) when configured.
-    message.sender.display_name = options_.user_name ? options_.user_name(user) : user;
-    if (message.sender.display_name.empty()) message.sender.display_name = user;
+    // Events carry only the user id; the name comes from users.info (cached) when configured,
+    // asked in complete() unless the cache knows it already.
+    message.sender.display_name = user;
+    if (auto known = options_.known_user_name ? options_.known_user_name(user) : std::nullopt) {
+        if (!known->empty()) message.sender.display_name = std::move(*known);
+    } else {
+        parsed.incomplete = static_cast<bool>(options_.user_name);
+    }
     message.text = text_of(line);
     message.source_message_id = string_member(event, "ts");
     message.received_at = seconds_member(&envelope, "event_time");
@@ -285,6 +290,13 @@ Parsed SlackAdapter::parse_event(const Request& request) const {
     parsed.reply_target =
         SlackTarget{SlackTarget::Kind::event, channel, string_member(event, "thread_ts")}.encode();
     return parsed;
+}
+
+void SlackAdapter::complete(Parsed& parsed) const {
+    if (!parsed.incomplete || !options_.user_name) return;
+    auto& sender = parsed.message.sender;
+    if (auto name = options_.user_name(sender.id); !name.empty()) sender.display_name = name;
+    parsed.incomplete = false;
 }
 
 Parsed SlackAdapter::parse_command(const Request& request) const {

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,8 +20,11 @@ struct SlackOptions {
     /// The app's umbrella slash command: "/inmaek meet …" is "/meet …".
     std::string slash_command = "/inmaek";
     /// The display name of a user id (SlackUsers: users.info, cached); unset: the id itself.
-    /// Events carry only ids; commands and button presses bring the user name along.
+    /// Events carry only ids; commands and button presses bring the user name along. It may
+    /// wait on the network, so it is called from complete(), on a worker.
     std::function<std::string(std::string_view user_id)> user_name;
+    /// The name known without asking (SlackUsers' cache), or nullopt; parse() uses it.
+    std::function<std::optional<std::string>(std::string_view user_id)> known_user_name;
     std::chrono::seconds tolerance{300};              ///< timestamp window, either way
     std::function<std::chrono::sys_seconds()> clock;  ///< defaults to the system clock
 };
@@ -57,6 +61,8 @@ public:
     /// Never throws; false for any missing, malformed, stale or forged part.
     [[nodiscard]] bool verify(const Request& request) const override;
     [[nodiscard]] Parsed parse(const Request& request) const override;
+    /// An event's sender whose name is not cached yet: asks users.info.
+    void complete(Parsed& parsed) const override;
     /// A slash command's answer: {"response_type", "text", "blocks"}.
     [[nodiscard]] Response render(const Parsed& parsed, const handlers::Reply& reply,
                                   unsigned version, bool keep_alive) const override;

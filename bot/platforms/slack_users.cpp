@@ -46,19 +46,20 @@ SlackUsers::SlackUsers(HttpClient& http, SlackUsersOptions options)
     endpoint_ = std::move(*base);
 }
 
-std::string SlackUsers::display_name(std::string_view user_id) {
+std::optional<std::string> SlackUsers::cached_name(std::string_view user_id) {
     if (!is_user_id(user_id)) return std::string{user_id};
-    const std::string id{user_id};
     const auto now = options_.clock();
-    {
-        const std::lock_guard lock(mutex_);
-        if (const auto found = entries_.find(id); found != entries_.end()) {
-            if (found->second.expires > now) {
-                recent_.splice(recent_.begin(), recent_, found->second.age);
-                return found->second.name;
-            }
-        }
-    }
+    const std::lock_guard lock(mutex_);
+    const auto found = entries_.find(std::string{user_id});
+    if (found == entries_.end() || found->second.expires <= now) return std::nullopt;
+    recent_.splice(recent_.begin(), recent_, found->second.age);
+    return found->second.name;
+}
+
+std::string SlackUsers::display_name(std::string_view user_id) {
+    if (auto cached = cached_name(user_id)) return std::move(*cached);
+    std::string id{user_id};
+    const auto now = options_.clock();
     std::string name;
     if (auto url = endpoint_.join("/api/users.info?user=" + id)) {
         ClientRequest request;

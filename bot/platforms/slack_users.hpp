@@ -5,6 +5,7 @@
 #include <functional>
 #include <list>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -35,7 +36,12 @@ public:
     SlackUsers(HttpClient& http, SlackUsersOptions options);
 
     /// The user's display name (profile.display_name, else real_name, else name), or the id.
+    /// May wait on users.info for up to the timeout: call it where waiting is allowed.
     std::string display_name(std::string_view user_id);
+
+    /// The name the cache holds for the user now (a failed look-up's id included), or nullopt
+    /// when only users.info can tell; never waits.
+    [[nodiscard]] std::optional<std::string> cached_name(std::string_view user_id);
 
     /// Names in the cache now (tests).
     [[nodiscard]] std::size_t size() const;

@@ -11,9 +11,11 @@
 
 #include <array>
 #include <chrono>
+#include <future>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -133,7 +135,7 @@ protected:
     }
 
     /// slack.com: users.info knows Minji; chat.postMessage says ok.
-    test::ApiRecorder api_{[](const test::RecordedRequest& request) {
+    static test::CannedResponse slack_api(const test::RecordedRequest& request) {
         if (request.target.starts_with("/api/users.info")) {
             return test::CannedResponse{
                 200,
@@ -141,7 +143,8 @@ protected:
                 {}};
         }
         return test::CannedResponse{200, R"({"ok":true,"channel":"C0PARTNER1","ts":"1.2"})", {}};
-    }};
+    }
+    test::ApiRecorder api_{slack_api};
     std::unique_ptr<ServerProcess> server_;
 };
 
@@ -215,6 +218,42 @@ TEST_P(SlackEndToEnd, RepliesToAnEventThroughChatPostMessageOnceAcrossRetries) {
                      "display_name = '김민지'"),
               1)
         << "the sender is named through users.info";
+}
+
+TEST_P(SlackEndToEnd, AsksSlackForANameWithoutHoldingTheServer) {
+    // users.info answers only after the server has answered a health check sent while the
+    // look-up is pending. Were the look-up made on the (single) I/O thread, the check would wait
+    // for it, users.info's own timeout would strike first and the sender would stay an id.
+    struct Signals {
+        std::promise<void> asked;    // users.info is waiting
+        std::promise<void> checked;  // the health check was answered
+        std::once_flag once;
+    };
+    auto signals = std::make_shared<Signals>();
+    auto health_answered = signals->checked.get_future().share();
+    api_.set_responder([signals, health_answered](const test::RecordedRequest& request) {
+        if (request.target.starts_with("/api/users.info")) {
+            std::call_once(signals->once, [&] { signals->asked.set_value(); });
+            health_answered.wait_for(5s);
+        }
+        return slack_api(request);
+    });
+    const auto body = mention_event("Ev0E2E0HOLD", "/meet 2025-02-04 @카카오 : 연동 논의");
+    HttpResponse event;
+    std::thread sender{
+        [&] { event = post(server_->port(), kEvents, body, signed_headers(body, kJson)); }};
+    const bool asked = signals->asked.get_future().wait_for(10s) == std::future_status::ready;
+    const auto health = get(server_->port(), "/healthz");
+    signals->checked.set_value();
+    sender.join();
+    ASSERT_TRUE(asked) << "no users.info look-up";
+    EXPECT_EQ(health.status, 200U) << health.error;
+    ASSERT_EQ(event.status, 200U) << event.error << event.body;
+    EXPECT_EQ(number("SELECT COUNT(*) FROM users WHERE platform_user_id = 'U0KIMMINJ' AND "
+                     "display_name = '김민지'"),
+              1)
+        << "the look-up was cut short";
+    EXPECT_EQ(number("SELECT COUNT(*) FROM meetings"), 1);
 }
 
 TEST_P(SlackEndToEnd, ABadSignatureIs401AndStoresNothing) {
