@@ -6,6 +6,7 @@
 #include <array>
 #include <deque>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <tuple>
 
@@ -20,20 +21,29 @@ constexpr Int kKindStride = Int{1} << 56;
 constexpr std::array kKinds{SearchKind::company, SearchKind::contact, SearchKind::lead,
                             SearchKind::follow_up, SearchKind::meeting};
 
-// The newest matches of one kind: `low` and `high` bound the kind's range of document ids.
-// Words of three or more characters go through the trigram index; words of two through the
-// two-character tokens when they are all there is, else as a check on the trigram matches (an
-// IN over the other table would run its MATCH once per row).
+// The newest matches of one kind: `low` and `high` bound the kind's range of document ids. Words
+// of three or more characters go through the trigram index, words of two through the
+// two-character tokens (schemas/0013). A query with both reads the two indexes' ids newest
+// first side by side and keeps those in both (RowidIntersection): SQL would read every id of
+// one of them first (an IN over the other table), or check the text of every trigram match.
 constexpr auto kSqliteTrigrams = R"sql(
     SELECT rowid, title FROM search_docs
     WHERE search_docs MATCH :trigrams AND rowid BETWEEN :low AND :high
-      AND workspace_id = :workspace_id)sql";
-constexpr auto kSqliteTrigramsTail = " ORDER BY rowid DESC LIMIT :limit";
+      AND workspace_id = :workspace_id
+    ORDER BY rowid DESC LIMIT :limit)sql";
 constexpr auto kSqliteGrams = R"sql(
     SELECT d.rowid, d.title FROM search_grams AS g CROSS JOIN search_docs AS d ON d.rowid = g.rowid
     WHERE search_grams MATCH :grams AND g.rowid BETWEEN :low AND :high
       AND d.workspace_id = :workspace_id
     ORDER BY g.rowid DESC LIMIT :limit)sql";
+constexpr auto kSqliteTrigramIds = R"sql(
+    SELECT rowid FROM search_docs WHERE search_docs MATCH :trigrams AND rowid BETWEEN :low AND :high
+    ORDER BY rowid DESC)sql";
+constexpr auto kSqliteGramIds = R"sql(
+    SELECT rowid FROM search_grams WHERE search_grams MATCH :grams AND rowid BETWEEN :low AND :high
+    ORDER BY rowid DESC)sql";
+constexpr auto kSqliteCandidate =
+    "SELECT title FROM search_docs WHERE rowid = :id AND workspace_id = :workspace_id";
 constexpr auto kSqliteDocument = "SELECT title, body, at FROM search_docs WHERE rowid = :id";
 
 constexpr auto kPostgresqlHead = R"sql(
@@ -222,11 +232,161 @@ struct KindParameters {
     int limit = kSearchCountCap;
 };
 
-std::vector<Candidate> run_candidates(soci::statement& statement, Int& id, std::string& title) {
-    std::vector<Candidate> out;
-    for_each_row(statement, [&] { out.push_back({id, title, 0}); });
+/// A query's words as an FTS5 query: each word a string, all of them required.
+std::string fts_query(const std::vector<std::string>& words) {
+    std::string out;
+    for (const auto& word : words) out += (out.empty() ? "" : " AND ") + fts_string(word);
     return out;
 }
+
+/// The candidates of one kind, newest first: statements prepared once per search and run once
+/// per kind with the kind's range of ids.
+class KindSearch {
+public:
+    virtual ~KindSearch() = default;
+    /// Up to kSearchCountCap candidates with ids in [low, high].
+    virtual std::vector<Candidate> candidates(Int low, Int high) = 0;
+};
+
+/// One statement yields (id, title) of the candidates: the ids bound by `parameters`.
+class SingleStatementSearch : public KindSearch {
+public:
+    SingleStatementSearch(soci::session& session, Int workspace_id) : statement_(session) {
+        parameters_.workspace_id = workspace_id;
+        statement_.exchange(soci::into(id_));
+        statement_.exchange(soci::into(title_));
+        statement_.exchange(soci::use(parameters_.workspace_id, "workspace_id"));
+        statement_.exchange(soci::use(parameters_.low, "low"));
+        statement_.exchange(soci::use(parameters_.high, "high"));
+        statement_.exchange(soci::use(parameters_.limit, "limit"));
+    }
+
+    std::vector<Candidate> candidates(Int low, Int high) override {
+        parameters_.low = low;
+        parameters_.high = high;
+        std::vector<Candidate> out;
+        for_each_row(statement_, [&] { out.push_back({id_, title_, 0}); });
+        return out;
+    }
+
+protected:
+    /// Binds `value` (which must not move) to `:name`.
+    void bind(const std::string& value, const std::string& name) {
+        statement_.exchange(soci::use(value, name));
+    }
+    void prepare(const std::string& sql) {
+        statement_.alloc();
+        statement_.prepare(sql);
+        statement_.define_and_bind();
+    }
+
+private:
+    KindParameters parameters_;
+    Int id_ = 0;
+    std::string title_;
+    soci::statement statement_;
+};
+
+/// SQLite with words of one length: one of the two indexes answers.
+class SqliteOneIndexSearch final : public SingleStatementSearch {
+public:
+    SqliteOneIndexSearch(soci::session& session, Int workspace_id, const Words& words)
+        : SingleStatementSearch(session, workspace_id),
+          query_(fts_query(words.longer.empty() ? words.two : words.longer)) {
+        bind(query_, words.longer.empty() ? "grams" : "trigrams");
+        prepare(words.longer.empty() ? kSqliteGrams : kSqliteTrigrams);
+    }
+
+private:
+    std::string query_;
+};
+
+/// SQLite with words of two characters and longer ones: the ids both indexes give, merged
+/// newest first, each looked up in the workspace until kSearchCountCap are found.
+class SqliteIntersectionSearch final : public KindSearch {
+public:
+    SqliteIntersectionSearch(soci::session& session, Int workspace_id, const Words& words)
+        : workspace_id_(workspace_id),
+          trigrams_(fts_query(words.longer)),
+          grams_(fts_query(words.two)),
+          trigram_ids_(prepare(
+              session, kSqliteTrigramIds,
+              [this](soci::statement& s) { bind_ids(s, trigram_id_, "trigrams", trigrams_); })),
+          gram_ids_(
+              prepare(session, kSqliteGramIds,
+                      [this](soci::statement& s) { bind_ids(s, gram_id_, "grams", grams_); })),
+          candidate_(prepare(session, kSqliteCandidate, [this](soci::statement& s) {
+              s.exchange(soci::into(title_));
+              s.exchange(soci::use(trigram_id_, "id"));
+              s.exchange(soci::use(workspace_id_, "workspace_id"));
+          })) {}
+
+    std::vector<Candidate> candidates(Int low, Int high) override {
+        low_ = low;
+        high_ = high;
+        std::vector<Candidate> out;
+        bool trigram = trigram_ids_.execute(true);
+        bool gram = gram_ids_.execute(true);
+        while (trigram && gram && out.size() < static_cast<std::size_t>(kSearchCountCap)) {
+            if (trigram_id_ > gram_id_) {
+                trigram = trigram_ids_.fetch();
+            } else if (gram_id_ > trigram_id_) {
+                gram = gram_ids_.fetch();
+            } else {
+                if (run_single(candidate_)) out.push_back({trigram_id_, title_, 0});
+                trigram = trigram_ids_.fetch();
+                gram = gram_ids_.fetch();
+            }
+        }
+        // Either may be left on a row: the next kind's execute resets it, and this search's end
+        // finalizes it, before its transaction ends (reading the rest would undo the saving).
+        return out;
+    }
+
+private:
+    void bind_ids(soci::statement& s, Int& id, const char* name, const std::string& query) {
+        s.exchange(soci::into(id));
+        s.exchange(soci::use(query, name));
+        s.exchange(soci::use(low_, "low"));
+        s.exchange(soci::use(high_, "high"));
+    }
+
+    Int workspace_id_;
+    Int low_ = 0;
+    Int high_ = 0;
+    Int trigram_id_ = 0;
+    Int gram_id_ = 0;
+    std::string title_;
+    std::string trigrams_;
+    std::string grams_;
+    soci::statement trigram_ids_;
+    soci::statement gram_ids_;
+    soci::statement candidate_;
+};
+
+/// PostgreSQL: one statement, every word a condition on the document.
+class PostgresqlSearch final : public SingleStatementSearch {
+public:
+    PostgresqlSearch(soci::session& session, Int workspace_id, const Words& words)
+        : SingleStatementSearch(session, workspace_id) {
+        std::string sql = kPostgresqlHead;
+        for (const auto& word : words.all) {
+            const auto name = "w" + std::to_string(values_.size());
+            if (search_text::length(word) == 2) {
+                values_.push_back(word);
+                sql += " AND grams @> ARRAY[lower(:" + name + ")]";
+            } else {
+                values_.push_back(like_escaped(word));
+                sql += " AND doc LIKE '%' || lower(:" + name + ") || '%'";
+            }
+            bind(values_.back(), name);
+        }
+        prepare(sql + kPostgresqlTail);
+    }
+
+private:
+    std::deque<std::string> values_;  // bound by reference: must not move
+};
 
 }  // namespace
 
@@ -247,65 +407,20 @@ SearchResults SqlSearchRepository::search(Id workspace_id, std::string_view quer
     // What was written before this search is found by it, however far the indexer is behind.
     index_pending(0);
 
-    KindParameters kind_parameters{.workspace_id = workspace_id};
-    Int id = 0;
-    std::string title;
-    std::deque<std::string> values;  // bound by reference: must not move
-    std::string sql;
-    soci::statement statement(session_);
-    statement.exchange(soci::into(id));
-    statement.exchange(soci::into(title));
-    statement.exchange(soci::use(kind_parameters.workspace_id, "workspace_id"));
-    statement.exchange(soci::use(kind_parameters.low, "low"));
-    statement.exchange(soci::use(kind_parameters.high, "high"));
-    statement.exchange(soci::use(kind_parameters.limit, "limit"));
+    std::unique_ptr<KindSearch> kind_search;
     if (postgresql_) {
-        sql = kPostgresqlHead;
-        for (const auto& word : words.all) {
-            const auto name = "w" + std::to_string(values.size());
-            if (search_text::length(word) == 2) {
-                values.push_back(word);
-                sql += " AND grams @> ARRAY[lower(:" + name + ")]";
-            } else {
-                values.push_back(like_escaped(word));
-                sql += " AND doc LIKE '%' || lower(:" + name + ") || '%'";
-            }
-            statement.exchange(soci::use(values.back(), name));
-        }
-        sql += kPostgresqlTail;
+        kind_search = std::make_unique<PostgresqlSearch>(session_, workspace_id, words);
+    } else if (words.two.empty() || words.longer.empty()) {
+        kind_search = std::make_unique<SqliteOneIndexSearch>(session_, workspace_id, words);
     } else {
-        const auto fts_query = [](const std::vector<std::string>& list) {
-            std::string out;
-            for (const auto& word : list) out += (out.empty() ? "" : " AND ") + fts_string(word);
-            return out;
-        };
-        if (words.longer.empty()) {
-            values.push_back(fts_query(words.two));
-            statement.exchange(soci::use(values.back(), "grams"));
-            sql = kSqliteGrams;
-        } else {
-            values.push_back(fts_query(words.longer));
-            statement.exchange(soci::use(values.back(), "trigrams"));
-            sql = kSqliteTrigrams;
-            for (const auto& word : words.two) {
-                const auto name = "s" + std::to_string(values.size());
-                values.push_back(word);
-                statement.exchange(soci::use(values.back(), name));
-                sql += " AND instr(lower(title || ' ' || body), lower(:" + name + ")) > 0";
-            }
-            sql += kSqliteTrigramsTail;
-        }
+        kind_search = std::make_unique<SqliteIntersectionSearch>(session_, workspace_id, words);
     }
-    statement.alloc();
-    statement.prepare(sql);
-    statement.define_and_bind();
 
     const search_text::TitleMatcher matcher(words.all);
     std::vector<std::pair<SearchKind, Candidate>> ranked;
     for (const auto kind : kKinds) {
-        kind_parameters.low = static_cast<Int>(kind) * kKindStride;
-        kind_parameters.high = kind_parameters.low + kKindStride - 1;
-        auto candidates = run_candidates(statement, id, title);
+        const auto low = static_cast<Int>(kind) * kKindStride;
+        auto candidates = kind_search->candidates(low, low + kKindStride - 1);
         results.total += static_cast<std::int64_t>(candidates.size());
         results.total_capped =
             results.total_capped || candidates.size() >= static_cast<std::size_t>(kSearchCountCap);
@@ -323,6 +438,7 @@ SearchResults SqlSearchRepository::search(Id workspace_id, std::string_view quer
     }
 
     Int document_id = 0;
+    std::string title;
     std::string body;
     Int at = 0;
     soci::statement document(session_);

@@ -9,6 +9,8 @@
 //   inmaek_bench_query --backend sqlite3 --dir /tmp/x [--runs 200] [--meetings 1000000]
 //   inmaek_bench_query --backend postgresql ...   (a fresh database on the cluster that
 //                                                  INMAEK_TEST_POSTGRES_URL[_FILE] names)
+//   inmaek_bench_query --url URL ...               (the database of an earlier run, loaded
+//                                                  then: its data is timed again, as it is)
 // tests/bench/query.sh runs both.
 #include <fmt/format.h>
 #include <soci/soci.h>
@@ -52,6 +54,7 @@ const std::vector<std::string> kIndustries{"반도체", "플랫폼",        "AI"
 struct Options {
     std::string backend = "sqlite3";
     std::filesystem::path dir = "/tmp/inmaek-query-bench";
+    std::string url;  ///< an earlier run's database, when given
     int runs = 200;
     long long meetings = 1'000'000;
     long long leads = 100'000;
@@ -70,6 +73,8 @@ Options parse(int argc, char** argv) {
         };
         if (arg == "--backend") {
             options.backend = value();
+        } else if (arg == "--url") {
+            options.url = value();
         } else if (arg == "--dir") {
             options.dir = value();
         } else if (arg == "--runs") {
@@ -213,9 +218,12 @@ int main(int argc, char** argv) try {
     const auto options = parse(argc, argv);
     std::cout << std::unitbuf;
     std::filesystem::create_directories(options.dir);
-    const bool postgresql = options.backend == "postgresql";
-    std::string url;
-    if (postgresql) {
+    const bool postgresql =
+        options.backend == "postgresql" || options.url.starts_with("postgresql");
+    std::string url = options.url;
+    if (!url.empty()) {
+        // An earlier run's data: timed as it is.
+    } else if (postgresql) {
         url = inmaek::test::fresh_postgres_database("query_bench");
     } else {
         const auto file = options.dir / "query-bench.db";
@@ -229,21 +237,32 @@ int main(int argc, char** argv) try {
     Database database(inmaek::storage::DatabaseOptions{.url = url});
     database.migrate();
     const long long now = 1738627200;  // 2025-02-04 00:00 UTC
-    const auto workspace = database.transact([&](UnitOfWork& work) {
-        return work.workspaces().create(
-            {.name = "Bench", .created_at = std::chrono::sys_seconds{std::chrono::seconds{now}}});
-    });
-    {
+    inmaek::storage::Id workspace_id = 0;
+    if (!options.url.empty()) {
+        *inmaek::test::open_session(url) << "SELECT min(id) FROM workspaces",
+            soci::into(workspace_id);
+    } else {
+        workspace_id =
+            database
+                .transact([&](UnitOfWork& work) {
+                    return work.workspaces().create(
+                        {.name = "Bench",
+                         .created_at = std::chrono::sys_seconds{std::chrono::seconds{now}}});
+                })
+                .id;
+    }
+    std::cout << "url: " << url << "\n";
+    if (options.url.empty()) {
         const auto start = Clock::now();
         auto session = inmaek::test::open_session(url);
         if (!postgresql) *session << "PRAGMA cache_size = -2000000";
         soci::transaction transaction(*session);
-        load(*session, options, postgresql, workspace.id, now);
+        load(*session, options, postgresql, workspace_id, now);
         transaction.commit();
         *session << (postgresql ? "VACUUM ANALYZE" : "ANALYZE");
         std::cout << fmt::format("generate: {:.1f} s\n", ms_since(start) / 1000);
     }
-    if (!postgresql) {
+    if (!postgresql && options.url.empty()) {
         // On the loading session, with its large page cache: FTS5 merges its segments as the
         // index grows, which a small cache turns into reads of the same pages again and again.
         const auto start = Clock::now();
@@ -275,7 +294,7 @@ int main(int argc, char** argv) try {
     const auto find = [&](Timing& timing, const std::string& query) {
         const auto start = Clock::now();
         const auto results = database.transact(
-            [&](UnitOfWork& work) { return work.search().search(workspace.id, query, 10, 60); });
+            [&](UnitOfWork& work) { return work.search().search(workspace_id, query, 10, 60); });
         timing.samples.push_back(ms_since(start));
         hits += results.total;
     };
@@ -315,11 +334,11 @@ int main(int argc, char** argv) try {
                 const auto& spec = parsed.filter;
                 filter.stages = spec.stages;
                 if (!spec.company.empty()) {
-                    filter.company_id = work.companies().find_by_key(workspace.id, "company42")->id;
+                    filter.company_id = work.companies().find_by_key(workspace_id, "company42")->id;
                 }
                 if (spec.owner) {
                     filter.owner_id =
-                        work.workspaces().find_user_by_name(workspace.id, spec.owner->name)->id;
+                        work.workspaces().find_user_by_name(workspace_id, spec.owner->name)->id;
                 }
                 filter.industry = spec.industry;
                 filter.value_above = spec.value_above;
@@ -328,7 +347,7 @@ int main(int argc, char** argv) try {
                 if (spec.due) filter.due_by = std::chrono::sys_days{*spec.due};
                 filter.sort = spec.sort;
                 filter.descending = spec.descending;
-                listed += work.leads().list(workspace.id, filter).total;
+                listed += work.leads().list(workspace_id, filter).total;
             });
             timing.samples.push_back(ms_since(start));
         }
