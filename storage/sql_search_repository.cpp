@@ -273,17 +273,23 @@ public:
     virtual std::vector<Candidate> candidates(Int low, Int high) = 0;
 };
 
-/// One statement yields (id, title) of the candidates: the ids bound by `parameters`.
-class SingleStatementSearch : public KindSearch {
+/// SQLite with words of one length: one of the two indexes answers, in one statement.
+class SqliteOneIndexSearch final : public KindSearch {
 public:
-    SingleStatementSearch(soci::session& session, Int workspace_id) : statement_(session) {
+    SqliteOneIndexSearch(soci::session& session, Int workspace_id, const Words& words)
+        : query_(fts_query(words.longer.empty() ? words.two : words.longer)),
+          statement_(prepare(session, words.longer.empty() ? kSqliteGrams : kSqliteTrigrams,
+                             [&](soci::statement& s) {
+                                 s.exchange(soci::into(id_));
+                                 s.exchange(soci::into(title_));
+                                 s.exchange(soci::use(query_,
+                                                      words.longer.empty() ? "grams" : "trigrams"));
+                                 s.exchange(soci::use(parameters_.workspace_id, "workspace_id"));
+                                 s.exchange(soci::use(parameters_.low, "low"));
+                                 s.exchange(soci::use(parameters_.high, "high"));
+                                 s.exchange(soci::use(parameters_.limit, "limit"));
+                             })) {
         parameters_.workspace_id = workspace_id;
-        statement_.exchange(soci::into(id_));
-        statement_.exchange(soci::into(title_));
-        statement_.exchange(soci::use(parameters_.workspace_id, "workspace_id"));
-        statement_.exchange(soci::use(parameters_.low, "low"));
-        statement_.exchange(soci::use(parameters_.high, "high"));
-        statement_.exchange(soci::use(parameters_.limit, "limit"));
     }
 
     std::vector<Candidate> candidates(Int low, Int high) override {
@@ -294,36 +300,12 @@ public:
         return out;
     }
 
-protected:
-    /// Binds `value` (which must not move) to `:name`.
-    void bind(const std::string& value, const std::string& name) {
-        statement_.exchange(soci::use(value, name));
-    }
-    void prepare(const std::string& sql) {
-        statement_.alloc();
-        statement_.prepare(sql);
-        statement_.define_and_bind();
-    }
-
 private:
     KindParameters parameters_;
     Int id_ = 0;
     std::string title_;
-    soci::statement statement_;
-};
-
-/// SQLite with words of one length: one of the two indexes answers.
-class SqliteOneIndexSearch final : public SingleStatementSearch {
-public:
-    SqliteOneIndexSearch(soci::session& session, Int workspace_id, const Words& words)
-        : SingleStatementSearch(session, workspace_id),
-          query_(fts_query(words.longer.empty() ? words.two : words.longer)) {
-        bind(query_, words.longer.empty() ? "grams" : "trigrams");
-        prepare(words.longer.empty() ? kSqliteGrams : kSqliteTrigrams);
-    }
-
-private:
     std::string query_;
+    soci::statement statement_;
 };
 
 /// The ids one FTS5 query yields, stepped with SQLite's C API: a mixed search steps through
