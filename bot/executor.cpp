@@ -39,6 +39,39 @@ bool Executor::post(std::function<void()> task) {
     return true;
 }
 
+void Executor::set_idle_task(std::function<bool()> task, std::chrono::milliseconds interval,
+                             std::chrono::milliseconds max_delay) {
+    {
+        std::lock_guard lock{mutex_};
+        idle_task_ = std::move(task);
+        idle_interval_ = interval;
+        idle_max_delay_ = max_delay;
+        idle_due_ = std::chrono::steady_clock::now() + interval;
+    }
+    wake_.notify_all();
+}
+
+bool Executor::idle_task_due(std::chrono::steady_clock::time_point now) const {
+    if (!idle_task_ || idle_running_ || stopping_ || now < idle_due_) return false;
+    return queue_.empty() || now >= idle_due_ + idle_max_delay_;
+}
+
+void Executor::run_idle_task(std::unique_lock<std::mutex>& lock) {
+    idle_running_ = true;
+    auto task = idle_task_;
+    lock.unlock();
+    bool more = false;
+    try {
+        more = task();
+    } catch (const std::exception& e) {
+        spdlog::warn("idle task failed: {}", e.what());
+    }
+    lock.lock();
+    idle_running_ = false;
+    idle_due_ =
+        std::chrono::steady_clock::now() + (more ? std::chrono::milliseconds{0} : idle_interval_);
+}
+
 void Executor::stop() {
     {
         std::lock_guard lock{mutex_};
@@ -67,7 +100,18 @@ void Executor::work() {
         completions.clear();
         {
             std::unique_lock lock{mutex_};
-            wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+            for (;;) {
+                const auto now = std::chrono::steady_clock::now();
+                if (idle_task_due(now)) {
+                    run_idle_task(lock);
+                } else if (stopping_ || !queue_.empty()) {
+                    break;
+                } else if (idle_task_ && !idle_running_) {
+                    wake_.wait_until(lock, idle_due_);
+                } else {
+                    wake_.wait(lock);
+                }
+            }
             if (queue_.empty()) return;  // stopping and drained
             if (queue_.size() < batch_max_ && !stopping_) {
                 // Give the io threads one turn to queue the requests already waiting on their

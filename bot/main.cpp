@@ -317,11 +317,11 @@ int serve(const Overrides& overrides) {
             }
             service.handle(std::move(request), std::move(info), std::move(done));
         }};
-    // /find's SQLite index, kept current off the webhooks' transactions.
+    // /find's SQLite index, kept current off the webhooks' transactions when they let it.
     bot::SearchIndexer indexer{*database, {}};
+    indexer.schedule_on(executor);
     server.start();
     sender->start();
-    indexer.start();
     if (config.scheduler.enabled) scheduler->start();
     const auto endpoint = server.local_endpoint();
     const auto base =
@@ -346,7 +346,6 @@ int serve(const Overrides& overrides) {
     server.run();
     executor.stop();
     scheduler->stop();
-    indexer.stop();
     sender->stop();
     return 0;
 }

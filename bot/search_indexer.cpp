@@ -1,61 +1,38 @@
 #include "bot/search_indexer.hpp"
 
-#include <spdlog/spdlog.h>
-
-#include <exception>
-
 #include "storage/repositories.hpp"
 
 namespace inmaek::bot {
+namespace {
+
+/// Indexes up to `batch` queued documents in one transaction; returns how many.
+std::size_t index_batch(storage::Database& database, int batch) {
+    return database.transact(
+        [&](storage::UnitOfWork& work) { return work.search().index_pending(batch); });
+}
+
+}  // namespace
 
 SearchIndexer::SearchIndexer(storage::Database& database, SearchIndexerOptions options)
     : database_(database), options_(options) {}
 
-SearchIndexer::~SearchIndexer() {
-    stop();
-}
-
-void SearchIndexer::start() {
-    if (thread_.joinable() || database_.backend() != "sqlite3") return;
-    {
-        const std::lock_guard lock{mutex_};
-        stopping_ = false;
-    }
-    thread_ = std::thread([this] { loop(); });
-}
-
-void SearchIndexer::stop() {
-    {
-        const std::lock_guard lock{mutex_};
-        stopping_ = true;
-    }
-    wake_.notify_all();
-    if (thread_.joinable()) thread_.join();
+void SearchIndexer::schedule_on(Executor& executor) {
+    if (database_.backend() != "sqlite3") return;
+    // A failed batch leaves its documents queued: the next round (or a search) takes them.
+    // Holds no pointer to this indexer: the executor may outlive it.
+    executor.set_idle_task(
+        [&database = database_, batch = options_.batch] {
+            return index_batch(database, batch) >= static_cast<std::size_t>(batch);
+        },
+        options_.interval, options_.max_delay);
 }
 
 std::size_t SearchIndexer::run_once() {
-    const auto batch = static_cast<std::size_t>(options_.batch);
     std::size_t total = 0;
     for (;;) {
-        const auto indexed = database_.transact(
-            [&](storage::UnitOfWork& work) { return work.search().index_pending(options_.batch); });
+        const auto indexed = index_batch(database_, options_.batch);
         total += indexed;
-        if (indexed < batch) return total;
-    }
-}
-
-void SearchIndexer::loop() {
-    for (;;) {
-        {
-            std::unique_lock lock{mutex_};
-            if (wake_.wait_for(lock, options_.interval, [this] { return stopping_; })) return;
-        }
-        try {
-            run_once();
-        } catch (const std::exception& error) {
-            // The queue keeps what was not indexed; the next round (or a search) takes it.
-            spdlog::warn("search indexer: {}", error.what());
-        }
+        if (indexed < static_cast<std::size_t>(options_.batch)) return total;
     }
 }
 

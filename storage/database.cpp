@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "storage/migrations.hpp"
+#include "storage/search_text.hpp"
 #include "storage/sql_repositories.hpp"
 #include "storage/sql_statement.hpp"
 #include "storage/url.hpp"
@@ -46,6 +47,9 @@ constexpr auto kForeignKeysOn = "PRAGMA foreign_keys=ON";
 // Group commit runs each command under a savepoint; their statement journals stay in memory
 // instead of a temporary file that is created, written page by page and unlinked per commit.
 constexpr auto kTempStoreMemory = "PRAGMA temp_store=MEMORY";
+// /find reads thousands of FTS5 index pages a search: mapped, they are read where the OS keeps
+// them instead of copied into SQLite's small page cache one pread() at a time.
+constexpr auto kMmapSize = "PRAGMA mmap_size=1073741824";
 
 /// Process-wide SQLite settings, applied once before the first connection opens.
 /// - Multi-thread mode: a pooled session is used by one thread at a time, so SQLite's
@@ -298,6 +302,23 @@ void execute(Slot& slot, sql::CachedStatement& cached, const char* sql) {
     sql::guarded(cached, [&] { sql::run(statement); });
 }
 
+/// inmaek_two_character_tokens(text): search_text::two_character_tokens in SQL, for migrations
+/// that index documents (schemas/0013); NULL for NULL.
+void two_character_tokens_function(sqlite_api::sqlite3_context* context, int /*argc*/,
+                                   sqlite_api::sqlite3_value** argv) {
+    const auto* text = sqlite_api::sqlite3_value_text(argv[0]);
+    if (text == nullptr) {
+        sqlite_api::sqlite3_result_null(context);
+        return;
+    }
+    const auto tokens = search_text::two_character_tokens(
+        {reinterpret_cast<const char*>(text),
+         static_cast<std::size_t>(sqlite_api::sqlite3_value_bytes(argv[0]))});
+    using sqlite_api::sqlite3_destructor_type;  // named by SQLITE_TRANSIENT
+    sqlite_api::sqlite3_result_text(context, tokens.data(), static_cast<int>(tokens.size()),
+                                    SQLITE_TRANSIENT);
+}
+
 void configure_sqlite(soci::session& session,
                       const std::map<std::string, std::string, std::less<>>& parameters,
                       int busy_timeout_ms, bool in_memory) {
@@ -305,6 +326,12 @@ void configure_sqlite(soci::session& session,
     // An explicit timeout= (seconds) in the connect string was already applied by SOCI.
     if (!parameters.contains("timeout")) {
         sqlite_api::sqlite3_busy_timeout(backend->conn_, busy_timeout_ms);
+    }
+    if (sqlite_api::sqlite3_create_function_v2(
+            backend->conn_, "inmaek_two_character_tokens", 1,
+            SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, nullptr,
+            &two_character_tokens_function, nullptr, nullptr, nullptr) != SQLITE_OK) {
+        throw std::runtime_error("cannot register inmaek_two_character_tokens with SQLite");
     }
     std::string journal_mode;
     session << kJournalModeWal, soci::into(journal_mode);
@@ -317,6 +344,7 @@ void configure_sqlite(soci::session& session,
     }
     session << kForeignKeysOn;
     session << kTempStoreMemory;
+    if (!in_memory) session << kMmapSize;
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
+#include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
 #include <algorithm>
@@ -99,20 +100,35 @@ std::size_t length(std::string_view utf8) {
 }
 
 std::string two_character_tokens(std::string_view text) {
-    const auto starts_character = [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    const auto characters = decode(text);
+    const auto size = characters.size();
+    const auto word = [&](std::size_t i) {
+        return i < size && u_isalnum(static_cast<UChar32>(characters[i])) != 0;
     };
-    std::vector<std::size_t> starts;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (starts_character(text[i])) starts.push_back(i);
+    // Scripts whose words run together: a two-syllable word is any pair of a longer run.
+    const auto unspaced = [&](std::size_t i) {
+        UErrorCode status = U_ZERO_ERROR;
+        const auto script = uscript_getScript(static_cast<UChar32>(characters[i]), &status);
+        return script == USCRIPT_HANGUL || script == USCRIPT_HAN || script == USCRIPT_HIRAGANA ||
+               script == USCRIPT_KATAKANA;
+    };
+    // Another script's word ends where a character is not a letter or digit, or is unspaced.
+    const auto spaced_edge = [&](std::size_t i) { return !word(i) || unspaced(i); };
+    std::vector<std::u32string_view> pairs;
+    for (std::size_t i = 0; i + 1 < size; ++i) {
+        if (!word(i) || !word(i + 1)) continue;
+        if (unspaced(i) || unspaced(i + 1) ||
+            ((i == 0 || spaced_edge(i - 1)) && spaced_edge(i + 2))) {
+            pairs.push_back(std::u32string_view{characters}.substr(i, 2));
+        }
     }
-    starts.push_back(text.size());
+    // Each once: the table keeps no positions (detail=none), so repeats would only cost.
+    std::sort(pairs.begin(), pairs.end());
+    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
     std::string out;
-    out.reserve(2 * text.size());
-    // starts holds n + 1 offsets for n characters: the pair at k spans starts[k]..starts[k + 2].
-    for (std::size_t k = 0; k + 2 < starts.size(); ++k) {
-        if (k != 0) out += ' ';
-        out.append(text.substr(starts[k], starts[k + 2] - starts[k]));
+    for (const auto pair : pairs) {
+        if (!out.empty()) out += ' ';
+        out += encode(pair);
     }
     return out;
 }

@@ -18,11 +18,12 @@ std::vector<std::string> words(std::string_view query);
 /// Number of code points of UTF-8 text.
 std::size_t length(std::string_view utf8);
 
-/// The text of SQLite's two-character index (search_grams, schemas/0010): every pair of
-/// adjacent characters of `text`, space-separated ("반도체" gives "반도 도체"); "" for text of
-/// fewer than two characters. Characters are counted as SQLite's substr() counts them (each
-/// byte that does not continue a UTF-8 sequence starts one), so the tokens of a document
-/// indexed by migration 0008's SQL are the same and can be deleted by these.
+/// The text of SQLite's two-character index (search_grams, schemas/0013): the pairs of
+/// adjacent letters or digits that a search for a word of two characters needs and trigrams
+/// cannot find, space-separated. Those are every pair in or at the edge of a run of a script
+/// written without spaces between words (Hangul, Han, kana: "반도체를" gives "반도 도체 체를", so
+/// 연동 is found in 연동을), and a word of two characters in any other script ("AI", "5G"); a
+/// longer word of other scripts gives none ("integration" is found by its trigrams).
 std::string two_character_tokens(std::string_view text);
 
 /// Where a search's words are in a title, compared by simple Unicode case folding; the words

@@ -9,12 +9,15 @@
 //   inmaek_bench_query --backend sqlite3 --dir /tmp/x [--runs 200] [--meetings 1000000]
 //   inmaek_bench_query --backend postgresql ...   (a fresh database on the cluster that
 //                                                  INMAEK_TEST_POSTGRES_URL[_FILE] names)
+//   inmaek_bench_query --url URL ...               (the database of an earlier run, loaded
+//                                                  then: its data is timed again, as it is)
 // tests/bench/query.sh runs both.
 #include <fmt/format.h>
 #include <soci/soci.h>
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <stdexcept>
@@ -52,6 +55,7 @@ const std::vector<std::string> kIndustries{"반도체", "플랫폼",        "AI"
 struct Options {
     std::string backend = "sqlite3";
     std::filesystem::path dir = "/tmp/inmaek-query-bench";
+    std::string url;  ///< an earlier run's database, when given
     int runs = 200;
     long long meetings = 1'000'000;
     long long leads = 100'000;
@@ -70,6 +74,8 @@ Options parse(int argc, char** argv) {
         };
         if (arg == "--backend") {
             options.backend = value();
+        } else if (arg == "--url") {
+            options.url = value();
         } else if (arg == "--dir") {
             options.dir = value();
         } else if (arg == "--runs") {
@@ -193,14 +199,28 @@ void load(soci::session& session, const Options& o, bool postgresql, long long w
 struct Timing {
     std::string name;
     std::vector<double> samples;
+    std::vector<double>
+        cpu;  ///< the same queries' CPU time on this thread (the machine may be busy)
 };
+
+/// CPU time of the calling thread, in milliseconds.
+double thread_cpu_ms() {
+    timespec now{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return static_cast<double>(now.tv_sec) * 1e3 + static_cast<double>(now.tv_nsec) / 1e6;
+}
 
 void report(const std::vector<Timing>& timings) {
     std::vector<double> all;
     for (const auto& timing : timings) {
         const auto [median, p95] = percentiles(timing.samples);
-        std::cout << fmt::format("  {:<34} median {:7.2f} ms  p95 {:7.2f} ms\n", timing.name,
-                                 median, p95);
+        std::cout << fmt::format("  {:<34} median {:7.2f} ms  p95 {:7.2f} ms", timing.name, median,
+                                 p95);
+        if (!timing.cpu.empty()) {
+            const auto [cpu_median, cpu_p95] = percentiles(timing.cpu);
+            std::cout << fmt::format("  (cpu {:.2f} / {:.2f})", cpu_median, cpu_p95);
+        }
+        std::cout << "\n";
         all.insert(all.end(), timing.samples.begin(), timing.samples.end());
     }
     const auto [median, p95] = percentiles(all);
@@ -213,9 +233,12 @@ int main(int argc, char** argv) try {
     const auto options = parse(argc, argv);
     std::cout << std::unitbuf;
     std::filesystem::create_directories(options.dir);
-    const bool postgresql = options.backend == "postgresql";
-    std::string url;
-    if (postgresql) {
+    const bool postgresql =
+        options.backend == "postgresql" || options.url.starts_with("postgresql");
+    std::string url = options.url;
+    if (!url.empty()) {
+        // An earlier run's data: timed as it is.
+    } else if (postgresql) {
         url = inmaek::test::fresh_postgres_database("query_bench");
     } else {
         const auto file = options.dir / "query-bench.db";
@@ -229,21 +252,32 @@ int main(int argc, char** argv) try {
     Database database(inmaek::storage::DatabaseOptions{.url = url});
     database.migrate();
     const long long now = 1738627200;  // 2025-02-04 00:00 UTC
-    const auto workspace = database.transact([&](UnitOfWork& work) {
-        return work.workspaces().create(
-            {.name = "Bench", .created_at = std::chrono::sys_seconds{std::chrono::seconds{now}}});
-    });
-    {
+    inmaek::storage::Id workspace_id = 0;
+    if (!options.url.empty()) {
+        *inmaek::test::open_session(url) << "SELECT min(id) FROM workspaces",
+            soci::into(workspace_id);
+    } else {
+        workspace_id =
+            database
+                .transact([&](UnitOfWork& work) {
+                    return work.workspaces().create(
+                        {.name = "Bench",
+                         .created_at = std::chrono::sys_seconds{std::chrono::seconds{now}}});
+                })
+                .id;
+    }
+    std::cout << "url: " << url << "\n";
+    if (options.url.empty()) {
         const auto start = Clock::now();
         auto session = inmaek::test::open_session(url);
         if (!postgresql) *session << "PRAGMA cache_size = -2000000";
         soci::transaction transaction(*session);
-        load(*session, options, postgresql, workspace.id, now);
+        load(*session, options, postgresql, workspace_id, now);
         transaction.commit();
         *session << (postgresql ? "VACUUM ANALYZE" : "ANALYZE");
         std::cout << fmt::format("generate: {:.1f} s\n", ms_since(start) / 1000);
     }
-    if (!postgresql) {
+    if (!postgresql && options.url.empty()) {
         // On the loading session, with its large page cache: FTS5 merges its segments as the
         // index grows, which a small cache turns into reads of the same pages again and again.
         const auto start = Clock::now();
@@ -274,9 +308,11 @@ int main(int argc, char** argv) try {
     std::int64_t hits = 0;
     const auto find = [&](Timing& timing, const std::string& query) {
         const auto start = Clock::now();
+        const auto cpu_start = thread_cpu_ms();
         const auto results = database.transact(
-            [&](UnitOfWork& work) { return work.search().search(workspace.id, query, 10, 60); });
+            [&](UnitOfWork& work) { return work.search().search(workspace_id, query, 10, 60); });
         timing.samples.push_back(ms_since(start));
+        timing.cpu.push_back(thread_cpu_ms() - cpu_start);
         hits += results.total;
     };
     for (int run = 0; run < options.runs; ++run) {
@@ -315,11 +351,11 @@ int main(int argc, char** argv) try {
                 const auto& spec = parsed.filter;
                 filter.stages = spec.stages;
                 if (!spec.company.empty()) {
-                    filter.company_id = work.companies().find_by_key(workspace.id, "company42")->id;
+                    filter.company_id = work.companies().find_by_key(workspace_id, "company42")->id;
                 }
                 if (spec.owner) {
                     filter.owner_id =
-                        work.workspaces().find_user_by_name(workspace.id, spec.owner->name)->id;
+                        work.workspaces().find_user_by_name(workspace_id, spec.owner->name)->id;
                 }
                 filter.industry = spec.industry;
                 filter.value_above = spec.value_above;
@@ -328,7 +364,7 @@ int main(int argc, char** argv) try {
                 if (spec.due) filter.due_by = std::chrono::sys_days{*spec.due};
                 filter.sort = spec.sort;
                 filter.descending = spec.descending;
-                listed += work.leads().list(workspace.id, filter).total;
+                listed += work.leads().list(workspace_id, filter).total;
             });
             timing.samples.push_back(ms_since(start));
         }

@@ -9,6 +9,7 @@
 
 #include <thread>
 
+#include "bot/executor.hpp"
 #include "bot/search_indexer.hpp"
 #include "handlers/conversation.hpp"
 #include "storage/database.hpp"
@@ -277,32 +278,15 @@ TEST_P(Query, FindRightAfterAWriteFindsItAndTheIndexerEmptiesTheQueue) {
     EXPECT_EQ(indexer.run_once(), fresh_.backend() == "sqlite3" ? 5U : 0U);
     EXPECT_EQ(pending(), "0");
     EXPECT_EQ(search("정산").total, 5);
-    // Running in the background, it indexes what is written while it runs.
-    indexer.start();
-    log("/회의 오늘 @OpenAI : 추론 서버 증설");
-    for (int i = 0; i < 200 && pending() != "0"; ++i) std::this_thread::sleep_for(10ms);
-    indexer.stop();
-    EXPECT_EQ(pending(), "0");
-    EXPECT_EQ(hits_of(search("증설")), "meeting 9");
-}
-
-TEST_P(Query, TwoCharacterTokensAreThoseOfMigration0008sSql) {
-    if (fresh_.backend() != "sqlite3") GTEST_SKIP() << "SQLite's index only";
-    for (const std::string text :
-         {"", "a", "ab", "반도체 공급", "KakaoTalk×ChatGPT 연동", "🚀 발사!"}) {
-        // 0008's search_doc_grams expression, on a literal.
-        std::string quoted = "'";
-        for (const char c : text) quoted += c == '\'' ? std::string{"''"} : std::string{c};
-        quoted += "'";
-        const auto sql = "SELECT coalesce((SELECT group_concat(substr(" + quoted +
-                         ", j.key + 1, 2), ' ') FROM json_each('[' || substr(replace(hex(zeroblob("
-                         "length(" +
-                         quoted + "))), '00', '0,'), 1, 2 * length(" + quoted +
-                         ") - 3) || ']') AS j), '')";
-        EXPECT_EQ(inmaek::storage::search_text::two_character_tokens(text),
-                  query_text(fresh_.url(), sql))
-            << text;
+    // As the executor's idle task, it indexes what is written while no job waits.
+    {
+        inmaek::bot::Executor executor{*database_, 1, 8};
+        indexer.schedule_on(executor);
+        log("/회의 오늘 @OpenAI : 추론 서버 증설");
+        for (int i = 0; i < 200 && pending() != "0"; ++i) std::this_thread::sleep_for(10ms);
+        EXPECT_EQ(pending(), "0");
     }
+    EXPECT_EQ(hits_of(search("증설")), "meeting 9");
 }
 
 TEST_P(Query, FindAnswersWithRankedHitsAndHowManyMore) {
@@ -377,3 +361,60 @@ TEST_P(Query, LeadsMistakeSaysWhatWasNotUnderstoodAndChangesNothing) {
 }
 
 }  // namespace
+
+/// SQLite's own index: the two-character tokens (search_grams) and its migrations.
+class SqliteQuery : public Query {};
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, SqliteQuery, ::testing::Values(std::string{"sqlite3"}),
+                         backend_name);
+
+TEST_P(SqliteQuery, TwoCharacterTokensAreThoseTrigramsCannotFind) {
+    using inmaek::storage::search_text::two_character_tokens;
+    EXPECT_EQ(two_character_tokens(""), "");
+    EXPECT_EQ(two_character_tokens("a"), "");
+    // Hangul: every pair of a run, particles included, once each, none across a space.
+    EXPECT_EQ(two_character_tokens("반도체 공급을 공급"), "공급 급을 도체 반도");
+    // Other scripts: only whole words of two characters; the edge of Hangul ends a word.
+    EXPECT_EQ(two_character_tokens("AI integration, 5G!"), "5G AI");
+    EXPECT_EQ(two_character_tokens("오픈AI OpenAI"), "AI 오픈 픈A");
+    EXPECT_EQ(two_character_tokens("5월 🚀 발사!"), "5월 발사");
+}
+
+TEST_P(SqliteQuery, DocumentsIndexedBefore0013AreFoundAndDeleteCleanly) {
+    seed();
+    const auto& url = fresh_.url();
+    // Back to 0012: search_grams as 0008 and 0010 left it, every pair of every text (0008's SQL).
+    const auto pairs = [](const char* column) {
+        return std::string{"(SELECT group_concat(substr("} + column + ", j.key + 1, 2), ' ') " +
+               "FROM json_each('[' || substr(replace(hex(zeroblob(length(" + column +
+               "))), '00', '0,'), 1, 2 * length(" + column + ") - 3) || ']') AS j)";
+    };
+    execute(url, "DROP TABLE search_grams");
+    execute(url,
+            "CREATE VIRTUAL TABLE search_grams USING fts5 (title, body, content = '', "
+            "tokenize = 'unicode61 remove_diacritics 0')");
+    execute(url, "INSERT INTO search_grams (rowid, title, body) SELECT rowid, " + pairs("title") +
+                     ", " + pairs("body") + " FROM search_docs");
+    execute(url, "DELETE FROM schema_migrations WHERE version >= 13");
+    database_ = std::make_unique<Database>(DatabaseOptions{.url = url});
+    EXPECT_GE(database_->migrate(), 1);
+    EXPECT_EQ(database_->schema_version(), Database::latest_schema_version());
+    const auto indexed = [&](const std::string& token) {
+        return query_text(
+            url, "SELECT COUNT(*) FROM search_grams WHERE search_grams MATCH '" + token + "'");
+    };
+    // Found through the new tokens; the pairs no search needs are gone.
+    EXPECT_EQ(hits_of(search("연동")), "meeting 1");
+    EXPECT_EQ(hits_of(search("ai")), "company 2");
+    EXPECT_EQ(indexed("ch"), "0");  // of ChatGPT
+    // Changed and deleted, the documents leave no token behind.
+    log("/리드 1 메모:\"SoC 양산 일정\"");
+    EXPECT_EQ(hits_of(search("양산")), "lead 1");
+    log("/리드 1 메모:\"NPU 설계\"");
+    EXPECT_EQ(hits_of(search("양산")), "");
+    EXPECT_EQ(indexed("양산"), "0");
+    execute(url, "DELETE FROM meetings WHERE id = 1");
+    EXPECT_EQ(hits_of(search("연동")), "");
+    EXPECT_EQ(indexed("연동"), "0");
+    EXPECT_EQ(indexed("논의"), "1");  // meeting 2's
+}
