@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -211,12 +212,32 @@ TEST(SlackAdapter, NamesTheSenderOfAnEventThroughTheDirectory) {
     options.user_name = [](std::string_view user) {
         return user == "U0KIMMINJ" ? std::string{"김민지"} : std::string{};
     };
+    bool cached = false;
+    options.known_user_name = [&cached](std::string_view user) -> std::optional<std::string> {
+        if (cached && user == "U0KIMMINJ") return "김민지";
+        return std::nullopt;
+    };
     const SlackAdapter adapter{std::move(options)};
-    const auto parsed = adapter.parse(slack_request(
-        "/hooks/slack/events", fixture("event_message_b1.json"), std::nullopt, std::nullopt));
+    const auto request = slack_request("/hooks/slack/events", fixture("event_message_b1.json"),
+                                       std::nullopt, std::nullopt);
+    // Not cached: parse() names the id and leaves the look-up (which may wait on the network)
+    // to complete(), which the server calls on a worker.
+    auto parsed = adapter.parse(request);
     ASSERT_EQ(parsed.kind, Parsed::Kind::message);
+    EXPECT_EQ(parsed.message.sender.display_name, "U0KIMMINJ");
+    EXPECT_TRUE(parsed.incomplete);
+    adapter.complete(parsed);
     EXPECT_EQ(parsed.message.sender.display_name, "김민지");
-    EXPECT_EQ(parse_event("event_message_b1.json").message.sender.display_name, "U0KIMMINJ");
+    EXPECT_FALSE(parsed.incomplete);
+    // Cached: named at once, nothing left to complete.
+    cached = true;
+    const auto known = adapter.parse(request);
+    EXPECT_EQ(known.message.sender.display_name, "김민지");
+    EXPECT_FALSE(known.incomplete);
+    // Without a directory: the id, complete.
+    const auto plain = parse_event("event_message_b1.json");
+    EXPECT_EQ(plain.message.sender.display_name, "U0KIMMINJ");
+    EXPECT_FALSE(plain.incomplete);
 }
 
 TEST(SlackAdapter, StripsTheMentionOfAnAppMentionAndUnescapesItsText) {
