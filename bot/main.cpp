@@ -19,6 +19,7 @@
 #include "bot/console.hpp"
 #include "bot/demo.hpp"
 #include "bot/executor.hpp"
+#include "bot/export_file.hpp"
 #include "bot/export_links.hpp"
 #include "bot/export_service.hpp"
 #include "bot/http_server.hpp"
@@ -875,14 +876,6 @@ int migrate_data(const Overrides& overrides, const std::string& from, const std:
     return 0;
 }
 
-const date::time_zone* workspace_zone(const storage::Workspace& workspace) {
-    try {
-        return date::locate_zone(workspace.time_zone);
-    } catch (const std::exception&) {
-        return date::locate_zone("Asia/Seoul");
-    }
-}
-
 /// `inmaek export KIND`: the workspace's CSV to a file or standard output, as /export serves it.
 int export_csv(const Overrides& overrides, const std::string& kind_text,
                const std::string& workspace_name, const std::string& output) {
@@ -902,10 +895,12 @@ int export_csv(const Overrides& overrides, const std::string& kind_text,
         }
     }
     std::ostream& out = output.empty() ? std::cout : file;
-    const auto rows = database->transact([&](storage::UnitOfWork& work) -> std::int64_t {
+    // A read-only snapshot on its own connection: a running server goes on writing meanwhile.
+    const auto rows = database->read([&](storage::UnitOfWork& work) -> std::int64_t {
         const auto workspace = key_workspace(work, workspace_name);
         if (!workspace) return -1;
-        return handlers::write_export(work, workspace->id, *kind, workspace_zone(*workspace), out);
+        return handlers::write_export(work, workspace->id, *kind, bot::workspace_zone(*workspace),
+                                      out);
     });
     if (rows < 0) return 2;
     out.flush();
