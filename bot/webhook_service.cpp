@@ -194,10 +194,14 @@ bool WebhookService::converse(storage::UnitOfWork& work, const platforms::Adapte
     const auto& message = parsed.message;
     outcome = conversation_.handle(work, message);
     if (outcome.replayed || outcome.ignored) return false;
-    // Queued with the change; the keys make a second queueing of this reply impossible.
-    const auto key = std::string{adapter.name()} + ":" +
-                     (message.event_key.empty() ? unique_key() : message.event_key);
+    // Queued with the change; the keys make a second queueing of this reply impossible. Most
+    // replies ride the webhook response: the key is made only for a row.
+    std::string key;
     const auto queue = [&](platforms::Push push, std::string_view kind) {
+        if (key.empty()) {
+            key = std::string{adapter.name()} + ":" +
+                  (message.event_key.empty() ? unique_key() : message.event_key);
+        }
         storage::OutboxMessage row;
         row.workspace_id = outcome.workspace_id;
         row.platform = adapter.name();
