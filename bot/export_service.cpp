@@ -1,18 +1,13 @@
 #include "bot/export_service.hpp"
 
-#include <date/tz.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
-#include <stdlib.h>  // mkstemp
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "bot/export_file.hpp"
 #include "bot/platforms/adapter.hpp"
 #include "handlers/csv_export.hpp"
-#include "handlers/format.hpp"
 
 namespace inmaek::bot {
 
@@ -28,23 +23,6 @@ Response problem(http::status status, std::string_view detail, unsigned version)
 
 storage::Timestamp now() {
     return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-}
-
-/// A new empty file in the temporary directory, readable by this user only.
-std::filesystem::path temporary_file() {
-    auto pattern = (std::filesystem::temp_directory_path() / "inmaek-export-XXXXXX").string();
-    const int fd = mkstemp(pattern.data());
-    if (fd < 0) throw std::runtime_error("cannot create a temporary file for the export");
-    close(fd);
-    return pattern;
-}
-
-const date::time_zone* zone_of(const storage::Workspace& workspace) {
-    try {
-        return date::locate_zone(workspace.time_zone);
-    } catch (const std::exception&) {
-        return date::locate_zone("Asia/Seoul");
-    }
 }
 
 }  // namespace
@@ -85,39 +63,21 @@ void ExportService::handle(Request&& request, std::shared_ptr<RequestInfo> info,
     const auto grant = std::get<ExportGrant>(checked);
     const bool queued = executor_.post([this, grant, info, done, version] {
         try {
-            const auto file = temporary_file();
-            std::int64_t rows = 0;
-            std::string day;
-            bool found = true;
-            {
-                std::ofstream out{file, std::ios::binary};
-                database_.transact([&](storage::UnitOfWork& work) {
-                    const auto workspace = work.workspaces().get(grant.workspace_id);
-                    if (!workspace) {
-                        found = false;
-                        return;
-                    }
-                    const auto zone = zone_of(*workspace);
-                    day = handlers::format_time(zone, now(), false);
-                    rows = handlers::write_export(work, workspace->id,
-                                                  *handlers::export_kind_from_text(grant.kind),
-                                                  zone, out);
-                });
-                out.flush();
-                if (!out) throw std::runtime_error("cannot write the export's temporary file");
-            }
-            if (!found) {
-                std::filesystem::remove(file);
+            // A read-only snapshot on a connection of its own: webhooks go on writing meanwhile.
+            auto file = ExportFile::write(database_, grant.workspace_id,
+                                          *handlers::export_kind_from_text(grant.kind));
+            if (!file) {
                 return done(
                     problem(http::status::forbidden, "this download link is not valid", version));
             }
-            spdlog::info("request id={} export of {} rows ({})", info->id, rows, grant.kind);
+            spdlog::info("request id={} export of {} rows ({})", info->id, file->rows(),
+                         grant.kind);
             Response response{http::status::ok, version};
             response.set(http::field::content_type, "text/csv; charset=utf-8");
             response.set(http::field::content_disposition,
-                         fmt::format("attachment; filename=\"inmaek-{}-{}.csv\"", grant.kind, day));
+                         fmt::format("attachment; filename=\"{}\"", file->name()));
             response.set(http::field::cache_control, "no-store");
-            info->body_file = file.string();
+            info->body_file = file->release().string();
             done(std::move(response));
         } catch (const std::exception& e) {
             spdlog::error("request id={} export failed: {}", info->id, e.what());

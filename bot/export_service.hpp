@@ -13,9 +13,9 @@ namespace inmaek::bot {
 
 /// GET /exports/<token>: the CSV download behind /export's signed link. The token alone decides
 /// which workspace and kind are read; a bad token is 403 and an expired one 410, both saying
-/// nothing about what it was for. The file is written page by page on a worker into a
-/// temporary file that the server then streams (RequestInfo::body_file), so no export sits in
-/// memory whole.
+/// nothing about what it was for. The file is written page by page on a worker, from a read-only
+/// snapshot (ExportFile), into a temporary file that the server then streams
+/// (RequestInfo::body_file), so no export sits in memory whole.
 class ExportService {
 public:
     ExportService(storage::Database& database, Executor& executor, const ExportLinks& links);

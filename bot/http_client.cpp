@@ -1,6 +1,7 @@
 #include "bot/http_client.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cctype>
 #include <charconv>
@@ -31,6 +32,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/error.hpp>
+#include <boost/beast/core/file.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/error.hpp>
@@ -50,6 +52,66 @@ using tcp = net::ip::tcp;
 using boost::system::error_code;
 using Clock = std::chrono::steady_clock;
 using Request = http::request<http::string_body>;
+
+/// A Beast body of FileBody: the head, then the file read in chunks while the request is
+/// written, then the tail. Each write of the request (a repeat on a fresh connection too)
+/// reads the file from its start.
+struct SpliceBody {
+    using value_type = FileBody;
+
+    static std::uint64_t size(const value_type& body) { return body.size(); }
+
+    class writer {
+    public:
+        using const_buffers_type = net::const_buffer;
+
+        template <bool isRequest, class Fields>
+        writer(const http::header<isRequest, Fields>& /*header*/, const value_type& body)
+            : body_(body) {}
+
+        void init(error_code& ec) {
+            file_.open(body_.file.c_str(), beast::file_mode::scan, ec);
+            left_ = body_.file_size;
+            stage_ = Stage::head;
+        }
+
+        boost::optional<std::pair<const_buffers_type, bool>> get(error_code& ec) {
+            ec = {};
+            if (stage_ == Stage::head) {
+                stage_ = Stage::file;
+                if (!body_.head.empty()) return {{net::buffer(body_.head), true}};
+            }
+            if (stage_ == Stage::file && left_ > 0) {
+                const auto want =
+                    static_cast<std::size_t>(std::min<std::uint64_t>(left_, chunk_.size()));
+                const auto got = file_.read(chunk_.data(), want, ec);
+                if (ec) return boost::none;
+                if (got == 0) {
+                    // The file shrank since its size was taken: the Content-Length would lie.
+                    ec = http::error::short_read;
+                    return boost::none;
+                }
+                left_ -= got;
+                return {{net::buffer(chunk_.data(), got), true}};
+            }
+            if (stage_ == Stage::file) {
+                stage_ = Stage::done;
+                if (!body_.tail.empty()) return {{net::buffer(body_.tail), false}};
+            }
+            return boost::none;
+        }
+
+    private:
+        enum class Stage { head, file, done };
+        const value_type& body_;
+        beast::file file_;
+        std::uint64_t left_ = 0;
+        Stage stage_ = Stage::head;
+        std::array<char, std::size_t{64} * 1024> chunk_{};
+    };
+};
+
+using FileRequest = http::request<SpliceBody>;
 
 constexpr auto kUseTuple = net::as_tuple(net::use_awaitable);
 constexpr std::size_t kMaxHostLength = 253;
@@ -534,13 +596,27 @@ struct HttpClient::Impl {
             co_return url_error("not an absolute http(s) URL");
         }
         if (stopping) co_return make_error(HttpErrorKind::cancelled, "the HTTP client stopped");
+        if (request.file_body) {
+            FileRequest message{request.method, url.target(), 11};
+            message.body() = std::move(*request.file_body);
+            co_return co_await attempts_with(request, message, started, reused);
+        }
+        Request message{request.method, url.target(), 11};
+        message.body() = std::move(request.body);
+        co_return co_await attempts_with(request, message, started, reused);
+    }
+
+    /// The attempts of perform_attempts() for a message of either body type.
+    template <typename Message>
+    net::awaitable<HttpResult> attempts_with(const ClientRequest& request, Message& message,
+                                             Clock::time_point started, bool& reused) {
+        const Url& url = request.url;
         const auto timeout =
             request.timeout.count() > 0 ? request.timeout : options.request_timeout;
         const Clock::time_point deadline = started + timeout;
         const bool head = request.method == http::verb::head;
         const bool may_repeat = request.retry_safe || is_idempotent(request.method);
 
-        Request message{request.method, url.target(), 11};
         for (const auto& field : request.headers) {
             message.insert(field.name_string(), field.value());
         }
@@ -548,7 +624,6 @@ struct HttpClient::Impl {
         if (message.find(http::field::user_agent) == message.end()) {
             message.set(http::field::user_agent, options.user_agent);
         }
-        message.body() = std::move(request.body);
         try {
             message.prepare_payload();
         } catch (const std::exception& e) {
@@ -742,7 +817,8 @@ struct HttpClient::Impl {
         co_return std::move(lookup->endpoints);
     }
 
-    net::awaitable<Exchange> exchange_on(Connection& connection, Request& message,
+    template <typename Message>
+    net::awaitable<Exchange> exchange_on(Connection& connection, Message& message,
                                          Clock::time_point deadline, bool head) {
         connection.tcp().expires_at(deadline);
         if (auto* tls = std::get_if<1>(&connection.stream)) {
@@ -752,9 +828,9 @@ struct HttpClient::Impl {
                                          head);
     }
 
-    template <typename Stream>
+    template <typename Stream, typename Message>
     net::awaitable<Exchange> exchange_over(Stream& stream, beast::flat_buffer& buffer,
-                                           Request& message, bool head) {
+                                           Message& message, bool head) {
         Exchange out;
         auto [write_ec, written] = co_await http::async_write(stream, message, kUseTuple);
         out.bytes_written = written;

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -19,6 +20,8 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <boost/system/result.hpp>
+
+#include "bot/multipart.hpp"
 
 // Outbound HTTP(S) client for the platforms' APIs (Telegram sendMessage, Slack
 // chat.postMessage, LINE reply/push, Kakao callbacks, Discord follow-ups).
@@ -119,6 +122,9 @@ struct ClientRequest {
     Url url;
     http::fields headers;  ///< e.g. Authorization, Content-Type, X-Line-Retry-Key
     std::string body;
+    /// When set, the body instead of `body`: a head, a file streamed from disk and a tail
+    /// (MultipartForm), with its Content-Length.
+    std::optional<FileBody> file_body;
     /// Sending it twice is harmless (it carries an idempotency key such as LINE's
     /// X-Line-Retry-Key): retried like GET after a stale keep-alive connection.
     bool retry_safe = false;

@@ -19,6 +19,8 @@
 #include "bot/console.hpp"
 #include "bot/demo.hpp"
 #include "bot/executor.hpp"
+#include "bot/export_delivery.hpp"
+#include "bot/export_file.hpp"
 #include "bot/export_links.hpp"
 #include "bot/export_service.hpp"
 #include "bot/http_server.hpp"
@@ -222,6 +224,14 @@ int serve(const Overrides& overrides) {
             workspace_id, kind,
             std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
     };
+    // /export sends the file itself where a client can upload it (Telegram and Slack need the
+    // bot token; Discord answers the interaction's own webhook); LINE and Kakao get the link.
+    policy.sends_files = [telegram = config.telegram.enabled && !config.telegram.bot_token.empty(),
+                          slack = config.slack.enabled && !config.slack.bot_token.empty(),
+                          discord = config.discord.enabled](std::string_view platform) {
+        return (platform == "telegram" && telegram) || (platform == "slack" && slack) ||
+               (platform == "discord" && discord);
+    };
     handlers::Conversation conversation{policy};
     bot::Executor executor{*database, config.database.pool_size, config.database.batch_max};
 
@@ -276,10 +286,14 @@ int serve(const Overrides& overrides) {
             bot::platforms::GenericOptions{config.generic.secret, std::chrono::seconds{300}, {}}));
     }
     // Pushes: the outbox sender delivers what the webhooks and the scheduler queue.
-    auto sender = make_sender(config, *database, http_client);
     std::vector<const bot::platforms::Adapter*> renderers;
     renderers.reserve(adapters.size());
     for (const auto& adapter : adapters) renderers.push_back(adapter.get());
+    // Made before the sender, which calls it until it stops.
+    const bot::ExportDelivery export_files{*database, renderers, policy.export_link,
+                                           policy.export_link_minutes};
+    auto sender = make_sender(config, *database, http_client);
+    sender->handle_files(export_files.rows());
     bot::WebhookService service{*database, executor, conversation, std::move(adapters),
                                 [&sender] { sender->notify(); }};
     auto scheduler = make_scheduler(config, *database, std::move(renderers), sender->platforms(),
@@ -877,14 +891,6 @@ int migrate_data(const Overrides& overrides, const std::string& from, const std:
     return 0;
 }
 
-const date::time_zone* workspace_zone(const storage::Workspace& workspace) {
-    try {
-        return date::locate_zone(workspace.time_zone);
-    } catch (const std::exception&) {
-        return date::locate_zone("Asia/Seoul");
-    }
-}
-
 /// `inmaek export KIND`: the workspace's CSV to a file or standard output, as /export serves it.
 int export_csv(const Overrides& overrides, const std::string& kind_text,
                const std::string& workspace_name, const std::string& output) {
@@ -904,10 +910,12 @@ int export_csv(const Overrides& overrides, const std::string& kind_text,
         }
     }
     std::ostream& out = output.empty() ? std::cout : file;
-    const auto rows = database->transact([&](storage::UnitOfWork& work) -> std::int64_t {
+    // A read-only snapshot on its own connection: a running server goes on writing meanwhile.
+    const auto rows = database->read([&](storage::UnitOfWork& work) -> std::int64_t {
         const auto workspace = key_workspace(work, workspace_name);
         if (!workspace) return -1;
-        return handlers::write_export(work, workspace->id, *kind, workspace_zone(*workspace), out);
+        return handlers::write_export(work, workspace->id, *kind, bot::workspace_zone(*workspace),
+                                      out);
     });
     if (rows < 0) return 2;
     out.flush();

@@ -194,20 +194,36 @@ bool WebhookService::converse(storage::UnitOfWork& work, const platforms::Adapte
     const auto& message = parsed.message;
     outcome = conversation_.handle(work, message);
     if (outcome.replayed || outcome.ignored) return false;
-    auto push = adapter.push(parsed, outcome.reply);
-    if (!push) return false;
-    // Queued with the change; the key makes a second queueing of this reply impossible.
-    storage::OutboxMessage row;
-    row.workspace_id = outcome.workspace_id;
-    row.platform = adapter.name();
-    row.destination = std::move(push->destination);
-    row.kind = "reply";
-    row.dedupe_key = "reply:" + std::string{adapter.name()} + ":" +
-                     (message.event_key.empty() ? unique_key() : message.event_key);
-    row.payload = std::move(push->payload);
-    row.created_at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    row.next_attempt_at = row.created_at;
-    return work.outbox().enqueue(row);
+    // Queued with the change; the keys make a second queueing of this reply impossible. Most
+    // replies ride the webhook response: the key is made only for a row.
+    std::string key;
+    const auto queue = [&](platforms::Push push, std::string_view kind) {
+        if (key.empty()) {
+            key = std::string{adapter.name()} + ":" +
+                  (message.event_key.empty() ? unique_key() : message.event_key);
+        }
+        storage::OutboxMessage row;
+        row.workspace_id = outcome.workspace_id;
+        row.platform = adapter.name();
+        row.destination = std::move(push.destination);
+        row.kind = kind;
+        row.dedupe_key = std::string{kind} + ":" + key;
+        row.payload = std::move(push.payload);
+        row.created_at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+        row.next_attempt_at = row.created_at;
+        return work.outbox().enqueue(row);
+    };
+    bool queued = false;
+    if (auto push = adapter.push(parsed, outcome.reply)) {
+        queued = queue(std::move(*push), "reply");
+    }
+    // After the reply: the sender keeps a chat's rows in order.
+    if (outcome.reply.attachment) {
+        if (auto file = adapter.push_file(parsed, outcome.reply)) {
+            queued = queue(std::move(*file), "file") || queued;
+        }
+    }
+    return queued;
 }
 
 void WebhookService::handle_hook(const platforms::Adapter& adapter, Request&& request,

@@ -25,6 +25,9 @@ struct ConversationPolicy {
     /// inmaek serves no downloads (the console), so /export says to use `inmaek export`.
     std::function<std::string(storage::Id workspace_id, std::string_view kind)> export_link;
     int export_link_minutes = 15;  ///< how long such a link works
+    /// True for a platform whose chats get /export's file itself (an attachment the outbox
+    /// uploads); unset or false: the link.
+    std::function<bool(std::string_view platform)> sends_files;
 };
 
 /// The outcome of one message.

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "handlers/catalog.hpp"
 #include "handlers/csv.hpp"
 #include "handlers/format.hpp"
 #include "handlers/text.hpp"
@@ -216,6 +217,26 @@ std::string_view to_string(ExportKind kind) {
         case ExportKind::leads: return "leads";
     }
     return "leads";
+}
+
+std::string_view export_label(Lang lang, ExportKind kind) {
+    const bool korean = lang == Lang::ko;
+    switch (kind) {
+        case ExportKind::companies: return korean ? "회사" : "Companies";
+        case ExportKind::contacts: return korean ? "연락처" : "Contacts";
+        case ExportKind::meetings: return korean ? "회의" : "Meetings";
+        case ExportKind::leads: return korean ? "리드" : "Leads";
+    }
+    return "";
+}
+
+Reply export_link_reply(Lang lang, ExportKind kind, std::string_view link, int minutes) {
+    Reply reply;
+    reply.lang = lang;
+    reply.kind = Reply::Kind::ok;
+    reply.title = tr(lang, Msg::export_link, export_label(lang, kind), link);
+    reply.lines.push_back(tr(lang, Msg::export_expires, minutes));
+    return reply;
 }
 
 std::span<const std::string_view> export_columns(ExportKind kind) {

@@ -9,6 +9,7 @@
 #include <span>
 #include <string_view>
 
+#include "handlers/reply.hpp"
 #include "storage/repositories.hpp"
 
 namespace date {
@@ -23,6 +24,12 @@ enum class ExportKind { companies, contacts, meetings, leads };
 std::optional<ExportKind> export_kind_from_text(std::string_view text);
 /// "companies", "contacts", "meetings" or "leads".
 std::string_view to_string(ExportKind kind);
+
+/// "Leads" / "리드": what a kind's export is called in a reply.
+std::string_view export_label(Lang lang, ExportKind kind);
+
+/// The reply that hands out a download link of a kind's export, valid `minutes`.
+Reply export_link_reply(Lang lang, ExportKind kind, std::string_view link, int minutes);
 
 /// The header row of a kind's CSV: stable English column names.
 std::span<const std::string_view> export_columns(ExportKind kind);

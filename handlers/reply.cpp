@@ -99,6 +99,10 @@ void to_json(nlohmann::json& out, const Reply& reply) {
             buttons.push_back({{"label", button.label}, {"command", button.command}});
         }
     }
+    if (reply.attachment) {
+        out["attachment"] = {{"export", reply.attachment->export_kind},
+                             {"caption", reply.attachment->caption}};
+    }
 }
 
 void from_json(const nlohmann::json& in, Reply& reply) {
@@ -116,6 +120,11 @@ void from_json(const nlohmann::json& in, Reply& reply) {
             reply.buttons.push_back(
                 {button.value("label", std::string{}), button.value("command", std::string{})});
         }
+    }
+    reply.attachment.reset();
+    if (const auto it = in.find("attachment"); it != in.end() && it->is_object()) {
+        reply.attachment =
+            Attachment{it->value("export", std::string{}), it->value("caption", std::string{})};
     }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,13 @@ struct Button {
     std::string command;
 };
 
+/// A file that goes with a reply where the platform takes files from a bot: a workspace's CSV
+/// export, made from the database when the outbox sends it (bot/export_delivery).
+struct Attachment {
+    std::string export_kind;  ///< "leads", "companies", "contacts" or "meetings"
+    std::string caption;      ///< shown with the file
+};
+
 /// What the bot says, platform-neutral; each adapter renders it natively.
 struct Reply {
     enum class Kind { ok, error, info };
@@ -25,6 +33,7 @@ struct Reply {
     std::vector<std::string> lines;  ///< body lines, plain text
     std::string usage;               ///< usage line shown with errors
     std::vector<Button> buttons;
+    std::optional<Attachment> attachment;  ///< sent after the reply, through the outbox
 
     /// Everything as plain text, one item per line (console, logs-free fallback).
     [[nodiscard]] std::string plain_text() const;

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -41,6 +42,11 @@ constexpr auto kSavepoint = "SAVEPOINT inmaek_job";
 constexpr auto kReleaseSavepoint = "RELEASE SAVEPOINT inmaek_job";
 constexpr auto kRollbackToSavepoint = "ROLLBACK TO SAVEPOINT inmaek_job";
 constexpr auto kPing = "SELECT 1";
+// A snapshot's transaction: PostgreSQL fixes its snapshot at the first query and keeps it;
+// SQLite's deferred BEGIN takes its WAL read mark at the first read, hence kSnapshotRead.
+constexpr auto kBeginReadOnly = "BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY";
+constexpr auto kSnapshotRead = "SELECT COUNT(*) FROM sqlite_master";
+constexpr auto kQueryOnly = "PRAGMA query_only=ON";
 constexpr auto kJournalModeWal = "PRAGMA journal_mode=WAL";
 constexpr auto kSynchronousNormal = "PRAGMA synchronous=NORMAL";
 constexpr auto kForeignKeysOn = "PRAGMA foreign_keys=ON";
@@ -347,13 +353,86 @@ void configure_sqlite(soci::session& session,
     if (!in_memory) session << kMmapSize;
 }
 
+/// A snapshot on a SQLite connection of its own: in WAL mode its read transaction sees the
+/// database as of its first read while the pool's connections go on writing.
+class SqliteSnapshot final : public Snapshot {
+public:
+    SqliteSnapshot(const std::string& connect, int busy_timeout_ms, bool timeout_given) {
+        session_.open(*soci::factory_sqlite3(), connect);
+        auto* backend = static_cast<soci::sqlite3_session_backend*>(session_.get_backend());
+        if (!timeout_given) sqlite_api::sqlite3_busy_timeout(backend->conn_, busy_timeout_ms);
+        session_ << kQueryOnly;
+        session_ << kBegin;
+        int objects = 0;
+        session_ << kSnapshotRead, soci::into(objects);
+        work_.emplace(session_);
+    }
+    ~SqliteSnapshot() override {
+        // The repositories' statements go first: an open statement would keep the read open.
+        work_.reset();
+        try {
+            session_ << kCommit;
+        } catch (const std::exception& error) {
+            spdlog::debug("snapshot end: {}", error.what());
+        }
+    }
+    SqliteSnapshot(const SqliteSnapshot&) = delete;
+    SqliteSnapshot& operator=(const SqliteSnapshot&) = delete;
+
+    UnitOfWork& work() override { return *work_; }
+
+private:
+    soci::session session_;
+    std::optional<sql::SqlUnitOfWork> work_;
+};
+
+/// A snapshot on a leased pooled connection (PostgreSQL; SQLite's one :memory: connection).
+class PooledSnapshot final : public Snapshot {
+public:
+    /// Adopts the lease of `position`, given back when this object dies.
+    PooledSnapshot(soci::connection_pool& pool, std::size_t position) : lease_(pool, position) {}
+    ~PooledSnapshot() override {
+        if (slot_ == nullptr) return;
+        try {
+            execute(*slot_, slot_->commit, kCommit);
+        } catch (const std::exception& error) {
+            // A lost connection: the pool reconnects it before its next use.
+            spdlog::debug("snapshot end: {}", error.what());
+        }
+    }
+    PooledSnapshot(const PooledSnapshot&) = delete;
+    PooledSnapshot& operator=(const PooledSnapshot&) = delete;
+
+    /// Starts the read-only transaction on the leased connection's slot.
+    void begin(Slot& slot, const char* begin_sql, bool sqlite) {
+        try {
+            slot.session << begin_sql;
+            slot_ = &slot;
+            if (sqlite) {
+                int objects = 0;
+                slot.session << kSnapshotRead, soci::into(objects);
+            }
+        } catch (const soci::soci_error& error) {
+            throw Unavailable("cannot open a snapshot: " + one_line(error.what()));
+        }
+    }
+
+    UnitOfWork& work() override { return slot_->work; }
+
+private:
+    Lease lease_;
+    Slot* slot_ = nullptr;
+};
+
 }  // namespace
 
 struct Database::Impl {
     explicit Impl(std::size_t size) : pool_size(size), pool(size) {}
 
     std::string backend;
-    std::string connect;  // the SOCI connect string; may hold a password: never logged
+    std::string connect;         // the SOCI connect string; may hold a password: never logged
+    bool in_memory = false;      // SQLite :memory:: one connection holds the database
+    bool timeout_given = false;  // SQLite: the connect string sets its own busy timeout
     std::size_t pool_size;
     int busy_timeout_ms = 0;
     const char* begin_sql = kBegin;
@@ -510,6 +589,8 @@ void Database::open_sqlite(const DatabaseOptions& options) {
 
     configure_sqlite_library();
     impl_->begin_sql = kBeginImmediate;
+    impl_->in_memory = in_memory;
+    impl_->timeout_given = parameters.contains("timeout");
     for (std::size_t i = 0; i < options.pool_size; ++i) {
         soci::session& session = impl_->pool.at(i);
         try {
@@ -632,6 +713,22 @@ void Database::transact_batch(std::span<const Job> jobs, std::span<std::exceptio
         throw Unavailable(std::string("group commit failed: ") + error.what());
     }
     Impl::commit(slot);
+}
+
+std::unique_ptr<Snapshot> Database::snapshot() {
+    if (!impl_->is_postgresql() && !impl_->in_memory) {
+        try {
+            return std::make_unique<SqliteSnapshot>(impl_->connect, impl_->busy_timeout_ms,
+                                                    impl_->timeout_given);
+        } catch (const soci::soci_error& error) {
+            throw Unavailable("cannot open a snapshot: " + one_line(error.what()));
+        }
+    }
+    const std::size_t position = impl_->pool.lease();
+    auto snapshot = std::make_unique<PooledSnapshot>(impl_->pool, position);
+    const bool sqlite = !impl_->is_postgresql();
+    snapshot->begin(impl_->ready(position), sqlite ? kBegin : kBeginReadOnly, sqlite);
+    return snapshot;
 }
 
 bool Database::ping() {

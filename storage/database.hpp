@@ -35,6 +35,18 @@ struct DatabaseOptions {
 /// A unit of work inside a group commit; it throws to roll back only itself.
 using Job = std::function<void(UnitOfWork&)>;
 
+/// A consistent, read-only view of the database for long reads (an export): what was committed
+/// when it was opened, and nothing committed after. It holds a connection of its own (SQLite:
+/// a separate connection in a deferred read transaction, which WAL lets run beside the writer;
+/// PostgreSQL: a pooled connection in a REPEATABLE READ READ ONLY transaction), so writers
+/// never wait for it. Writes through it fail. One thread at a time; ends when destroyed.
+class Snapshot {
+public:
+    virtual ~Snapshot() = default;
+    /// The repositories, reading as of the snapshot.
+    virtual UnitOfWork& work() = 0;
+};
+
 /// SOCI connection pool, dialect, migrations and transactions.
 /// Thread-safe: each call leases one pooled session for its duration.
 class Database {
@@ -70,6 +82,17 @@ public:
     /// batch is then replayed with a savepoint per job, so jobs must be safe to run again.
     /// Throws Unavailable if the transaction itself cannot commit.
     void transact_batch(std::span<const Job> jobs, std::span<std::exception_ptr> failures);
+
+    /// Opens a read-only snapshot (see Snapshot); throws Unavailable when the database cannot
+    /// give one. On PostgreSQL it leases a pooled connection until destroyed.
+    std::unique_ptr<Snapshot> snapshot();
+
+    /// Runs fn over a read-only snapshot opened for it.
+    template <typename Fn>
+    auto read(Fn&& fn) -> decltype(fn(std::declval<UnitOfWork&>())) {
+        const auto view = snapshot();
+        return fn(view->work());
+    }
 
     /// True when a trivial query succeeds.
     bool ping();

@@ -114,6 +114,46 @@ Delivery DiscordClient::interpret(const HttpResult& result) const {
     return delivery;
 }
 
+Delivery DiscordClient::send_file(const storage::OutboxMessage& message, const FileToSend& file,
+                                  HttpClient& http) const {
+    const auto refuse = [](std::string why) {
+        return Delivery{Delivery::Outcome::refuse, std::nullopt, std::move(why)};
+    };
+    const auto payload = nlohmann::json::parse(message.payload, nullptr, false);
+    if (!payload.is_object()) return refuse("payload is not a Discord file");
+    const auto application = payload.value("application_id", std::string{});
+    const auto token = payload.value("token", std::string{});
+    const auto channel = payload.value("channel_id", std::string{});
+    ClientRequest request;
+    request.method = http::verb::post;
+    if (!application.empty() && !token.empty()) {
+        if (!is_snowflake(application) || !is_interaction_token(token)) {
+            return refuse("a follow-up with a malformed application id or token");
+        }
+        auto url = base_.join("/api/v10/webhooks/" + application + "/" + token);
+        if (!url) return refuse("the interaction does not fit in a URL");
+        request.url = std::move(*url);
+    } else {
+        if (token_.empty()) return refuse("discord.bot_token is not set: no channel messages");
+        if (!is_snowflake(channel)) return refuse("not a Discord channel id: " + channel);
+        auto url = base_.join("/api/v10/channels/" + channel + "/messages");
+        if (!url) return refuse("the channel id does not fit in a URL");
+        request.url = std::move(*url);
+        request.headers.set(http::field::authorization, "Bot " + token_);
+    }
+    const nlohmann::json message_json{
+        {"content", payload.value("caption", std::string{})},
+        {"attachments", nlohmann::json::array({{{"id", 0}, {"filename", file.name}}})}};
+    auto built = MultipartForm{}
+                     .field("payload_json", message_json.dump(), "application/json")
+                     .file("files[0]", file.name, file.path, file.size, file.content_type)
+                     .build();
+    request.headers.set(http::field::content_type, built.content_type);
+    request.timeout = upload_timeout(built.body.size());
+    request.file_body = std::move(built.body);
+    return interpret(http.send(std::move(request)));
+}
+
 RateLimits DiscordClient::limits() const {
     return RateLimits{std::chrono::milliseconds{1000}, 50};
 }

@@ -26,6 +26,11 @@ public:
     [[nodiscard]] Delivery interpret(const HttpResult& result) const override;
     /// Discord allows about 5 messages per 5 s in a channel and 50 requests/s per bot.
     [[nodiscard]] RateLimits limits() const override;
+    /// A message with the file attached, multipart/form-data with payload_json and files[0]: a
+    /// follow-up of the interaction (POST /webhooks/{application_id}/{token}, no bot token
+    /// needed) when the row names one, else POST /channels/{id}/messages with the bot token.
+    [[nodiscard]] Delivery send_file(const storage::OutboxMessage& message, const FileToSend& file,
+                                     HttpClient& http) const override;
 
 private:
     [[nodiscard]] boost::system::result<ClientRequest, std::string> edit_original(

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <system_error>
+#include <thread>
 
 namespace inmaek::bot::outbound {
 
@@ -29,6 +31,8 @@ struct OutboxSender::Attempt {
     std::optional<Delivery> delivery;
     /// Given back unsent (a rate limit, or stopping), due again then.
     std::optional<storage::Timestamp> release_until;
+    /// A "file" row: uploaded by upload() instead of sending `request`.
+    bool file = false;
 };
 
 OutboxSender::OutboxSender(storage::Database& database, HttpClient& http,
@@ -130,12 +134,16 @@ std::size_t OutboxSender::run_once() {
             continue;
         }
         attempt.client = client->get();
-        auto request = attempt.client->request(message);
-        if (!request) {
-            attempt.delivery = Delivery{Delivery::Outcome::refuse, std::nullopt, request.error()};
-            continue;
+        attempt.file = message.kind == kFileKind;
+        if (!attempt.file) {
+            auto request = attempt.client->request(message);
+            if (!request) {
+                attempt.delivery =
+                    Delivery{Delivery::Outcome::refuse, std::nullopt, request.error()};
+                continue;
+            }
+            attempt.request.emplace(std::move(*request));
         }
-        attempt.request.emplace(std::move(*request));
         attempt.at = limiter_.reserve(message.platform, message.destination,
                                       attempt.client->limits(), steady_now, options_.max_rate_wait);
         if (attempt.at > steady_now + options_.max_rate_wait) {
@@ -156,6 +164,7 @@ std::size_t OutboxSender::run_once() {
     // round, and goes back to the table when that one was not delivered (the claim then holds
     // it until the earlier one is).
     std::map<std::pair<std::string, std::string>, const Attempt*> previous;
+    std::vector<std::thread> uploads;
     const auto delivered = [&](const Attempt* earlier) {
         std::unique_lock lock{answers_mutex};
         answered.wait(lock, [&] { return earlier->delivery || earlier->release_until; });
@@ -176,20 +185,48 @@ std::size_t OutboxSender::run_once() {
             const std::lock_guard lock{answers_mutex};
             ++in_flight;
         }
-        http_.async_send(std::move(*attempt->request), [&, attempt](const HttpResult& result) {
-            auto delivery = attempt->client->interpret(attempt->message, result);
+        const auto answer = [&, attempt](Delivery delivery) {
             const std::lock_guard lock{answers_mutex};
             attempt->delivery = std::move(delivery);
             --in_flight;
             answered.notify_all();
+        };
+        if (attempt->file) {
+            // An upload takes several blocking requests and a database read: a thread of its
+            // own, so the round's other sends go on meanwhile.
+            try {
+                uploads.emplace_back([this, attempt, answer] { answer(upload(*attempt)); });
+            } catch (const std::system_error& error) {
+                answer(Delivery{Delivery::Outcome::retry, std::nullopt,
+                                std::string{"cannot start an upload: "} + error.what()});
+            }
+            continue;
+        }
+        http_.async_send(std::move(*attempt->request), [answer, attempt](const HttpResult& result) {
+            answer(attempt->client->interpret(attempt->message, result));
         });
     }
     {
         std::unique_lock lock{answers_mutex};
         answered.wait(lock, [&] { return in_flight == 0; });
     }
+    for (auto& thread : uploads) thread.join();
     record(attempts);
     return attempts.size();
+}
+
+Delivery OutboxSender::upload(const Attempt& attempt) {
+    if (!files_.make) {
+        return Delivery{Delivery::Outcome::refuse, std::nullopt, "this sender makes no files"};
+    }
+    try {
+        return files_.make(attempt.message, [&](const FileToSend& file) {
+            return attempt.client->send_file(attempt.message, file, http_);
+        });
+    } catch (const std::exception& error) {
+        return Delivery{Delivery::Outcome::retry, std::nullopt,
+                        std::string{"cannot make the file: "} + error.what()};
+    }
 }
 
 std::chrono::seconds OutboxSender::backoff(int attempt) {
@@ -209,12 +246,29 @@ void OutboxSender::record(std::vector<Attempt>& attempts) {
         storage::Id id;
         storage::Timestamp at;
         std::string error;
+        std::optional<storage::OutboxMessage> instead;  // queued in place of a dead file row
     };
     std::vector<Action> actions;
+    const auto dead = [&](const storage::OutboxMessage& message, std::string error) {
+        Action action{Action::Kind::dead, message.id, now, std::move(error), std::nullopt};
+        if (message.kind == kFileKind && files_.fallback) {
+            try {
+                action.instead = files_.fallback(message);
+            } catch (const std::exception& e) {
+                spdlog::error("outbox #{}: no fallback for the file: {}", message.id, e.what());
+            }
+            if (action.instead) {
+                spdlog::info("outbox #{}: the file was not delivered; its fallback is queued",
+                             message.id);
+            }
+        }
+        actions.push_back(std::move(action));
+    };
     for (auto& attempt : attempts) {
         const auto& message = attempt.message;
         if (attempt.release_until) {
-            actions.push_back({Action::Kind::release, message.id, *attempt.release_until, {}});
+            actions.push_back(
+                {Action::Kind::release, message.id, *attempt.release_until, {}, std::nullopt});
             continue;
         }
         if (!attempt.delivery) continue;  // cannot happen: every attempt is answered or given back
@@ -224,19 +278,19 @@ void OutboxSender::record(std::vector<Attempt>& attempts) {
             case Delivery::Outcome::sent:
                 spdlog::debug("outbox #{} sent to {} {}", message.id, message.platform,
                               message.destination);
-                actions.push_back({Action::Kind::sent, message.id, now, {}});
+                actions.push_back({Action::Kind::sent, message.id, now, {}, std::nullopt});
                 break;
             case Delivery::Outcome::refuse:
                 spdlog::error("outbox #{} to {} {} refused, dead-lettered: {}", message.id,
                               message.platform, message.destination, delivery.error);
-                actions.push_back({Action::Kind::dead, message.id, now, delivery.error});
+                dead(message, delivery.error);
                 break;
             case Delivery::Outcome::retry:
                 if (attempt_number >= options_.max_attempts) {
                     spdlog::error("outbox #{} to {} {} dead-lettered after {} attempts: {}",
                                   message.id, message.platform, message.destination, attempt_number,
                                   delivery.error);
-                    actions.push_back({Action::Kind::dead, message.id, now, delivery.error});
+                    dead(message, delivery.error);
                     break;
                 }
                 const auto wait = delivery.retry_after ? std::max(*delivery.retry_after, seconds{1})
@@ -244,7 +298,8 @@ void OutboxSender::record(std::vector<Attempt>& attempts) {
                 spdlog::warn("outbox #{} to {} {}: {}; attempt {} of {}, next in {} s", message.id,
                              message.platform, message.destination, delivery.error, attempt_number,
                              options_.max_attempts, wait.count());
-                actions.push_back({Action::Kind::retry, message.id, now + wait, delivery.error});
+                actions.push_back(
+                    {Action::Kind::retry, message.id, now + wait, delivery.error, std::nullopt});
                 break;
         }
     }
@@ -263,6 +318,7 @@ void OutboxSender::record(std::vector<Attempt>& attempts) {
                         case Action::Kind::release: outbox.release(action.id, action.at); break;
                         case Action::Kind::dead:
                             outbox.mark_dead(action.id, action.at, action.error);
+                            if (action.instead) outbox.enqueue(*action.instead);
                             break;
                     }
                 }

@@ -4,10 +4,13 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -32,10 +35,28 @@ struct OutboxSenderOptions {
     std::chrono::milliseconds max_rate_wait{2000};
 };
 
+/// The outbox rows of kind "file": what they carry is made when they are sent.
+inline constexpr std::string_view kFileKind = "file";
+
+/// How the sender makes the file of a "file" row, and what it queues when one is given up.
+struct FileRows {
+    /// Sends `row` with its file: makes the file, calls `send` with it and removes it after,
+    /// returning send's delivery, or why no file could be made (refuse: it never will be;
+    /// retry: not now). Exceptions count as retry.
+    std::function<Delivery(const storage::OutboxMessage& row,
+                           const std::function<Delivery(const FileToSend&)>& send)>
+        make;
+    /// A row to queue in the place of a "file" row that died (refused, or out of attempts), so
+    /// the reader still gets something (the download link); nullopt for nothing.
+    std::function<std::optional<storage::OutboxMessage>(const storage::OutboxMessage& row)>
+        fallback;
+};
+
 /// Delivers the outbox: claims due rows (FOR UPDATE SKIP LOCKED on PostgreSQL, so replicas never
 /// share one), sends them through the platform's client within its rate limits, and records
 /// each outcome: sent, retry later with exponential backoff and jitter (or when a 429 said), or
-/// dead after max_attempts or a refusal.
+/// dead after max_attempts or a refusal. Rows of kind "file" are uploaded on a thread of their
+/// own with a file made just then (FileRows), in the same order and limits as the rest.
 ///
 /// Delivery is at least once: a message is sent again only if this process dies between the
 /// platform's answer and the commit that records it (its lease then runs out). stop() finishes
@@ -49,6 +70,9 @@ public:
     OutboxSender(const OutboxSender&) = delete;
     OutboxSender& operator=(const OutboxSender&) = delete;
 
+    /// How "file" rows are made and replaced when they die; before start(). Without it they
+    /// are refused.
+    void handle_files(FileRows files) { files_ = std::move(files); }
     /// Starts the sending thread.
     void start();
     /// Finishes the round in progress and stops; idempotent.
@@ -64,6 +88,8 @@ private:
     struct Attempt;
     void loop();
     void record(std::vector<Attempt>& attempts);
+    /// Sends a "file" row: makes its file and uploads it (blocking).
+    Delivery upload(const Attempt& attempt);
     [[nodiscard]] std::chrono::seconds backoff(int attempt);
     [[nodiscard]] bool stopping() const { return stopping_.load(); }
     /// Sleeps until `deadline`, a notify() or stop(); false when stopping.
@@ -73,6 +99,7 @@ private:
     HttpClient& http_;
     std::vector<std::unique_ptr<PlatformClient>> clients_;
     OutboxSenderOptions options_;
+    FileRows files_;
     RateLimiter limiter_;
     std::mt19937 random_;
 

@@ -11,6 +11,17 @@ Delivery PlatformClient::interpret(const storage::OutboxMessage& /*message*/,
     return interpret(result);
 }
 
+Delivery PlatformClient::send_file(const storage::OutboxMessage& /*message*/,
+                                   const FileToSend& /*file*/, HttpClient& /*http*/) const {
+    return Delivery{Delivery::Outcome::refuse, std::nullopt,
+                    std::string{platform()} + " takes no files from a bot"};
+}
+
+std::chrono::milliseconds upload_timeout(std::uint64_t size) {
+    constexpr std::uint64_t kBytesPerSecond = std::uint64_t{256} * 1024;
+    return std::chrono::seconds{30 + static_cast<std::int64_t>(size / kBytesPerSecond)};
+}
+
 Url api_base_url(std::string_view url, std::string_view key) {
     auto base = parse_url(url);
     if (!base) throw std::invalid_argument(std::string{key} + ": " + base.error().message);

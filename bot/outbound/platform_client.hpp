@@ -1,6 +1,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +37,14 @@ struct RateLimits {
     int per_second = 0;
 };
 
+/// The file of an outbox row of kind "file", made when the row is sent and removed after.
+struct FileToSend {
+    std::filesystem::path path;
+    std::string name;  ///< what the reader sees: "inmaek-leads-2025-02-04.csv"
+    std::uint64_t size = 0;
+    std::string content_type = "text/csv";
+};
+
 /// One platform's API for pushes: turns an outbox row into a request (adding the credentials,
 /// which are never stored in the row) and reads the answer.
 class PlatformClient {
@@ -53,6 +63,12 @@ public:
     [[nodiscard]] virtual Delivery interpret(const storage::OutboxMessage& message,
                                              const HttpResult& result) const;
     [[nodiscard]] virtual RateLimits limits() const = 0;
+    /// Delivers a row of kind "file" (payload: platforms::file_fields() and the adapter's
+    /// fields) with `file`, in as many requests as the platform's upload takes, each sent through
+    /// `http` and waited for: called on a thread of the sender's, never the HTTP client's. The
+    /// default refuses: the platform takes no file from a bot.
+    [[nodiscard]] virtual Delivery send_file(const storage::OutboxMessage& message,
+                                             const FileToSend& file, HttpClient& http) const;
 };
 
 /// A platform's configured API base URL; throws std::invalid_argument naming `key`
@@ -62,6 +78,10 @@ Url api_base_url(std::string_view url, std::string_view key);
 /// The delivery of a request that got no answer: retried later, its error naming the platform
 /// and the cause ("telegram: connect: …"), never a token.
 Delivery no_answer(std::string_view platform, const HttpError& error);
+
+/// How long a request that uploads `size` bytes may take: 30 s plus a second per 256 KiB (a
+/// slow uplink), so a large export is not cut off half way.
+std::chrono::milliseconds upload_timeout(std::uint64_t size);
 
 /// The seconds of a Retry-After header (the delta-seconds form); nullopt when absent or a date.
 std::optional<std::chrono::seconds> retry_after_header(const ClientResponse& response);

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "bot/outbound/platform_client.hpp"
 
 namespace inmaek::bot::outbound {
@@ -29,10 +31,22 @@ public:
     [[nodiscard]] Delivery interpret(const HttpResult& result) const override;
     /// chat.postMessage: about one message a second per channel (Slack's rate-limit page).
     [[nodiscard]] RateLimits limits() const override;
+    /// Slack's upload flow: files.getUploadURLExternal (filename, length) → the bytes POSTed to
+    /// the upload_url it returns (multipart, as the docs and @slack/web-api's filesUploadV2 do)
+    /// → files.completeUploadExternal (files, channel_id, thread_ts, initial_comment).
+    /// missing_scope (no files:write) refuses the file, so the reader gets the link.
+    [[nodiscard]] Delivery send_file(const storage::OutboxMessage& message, const FileToSend& file,
+                                     HttpClient& http) const override;
 
 private:
+    /// A form-encoded POST to <base>/api/<method> with the bot token.
+    [[nodiscard]] ClientRequest method_call(std::string_view method, std::string body) const;
+    /// The answer of a Web API method: sent when ok (its body in `answer`), else as interpret().
+    [[nodiscard]] Delivery call_result(const HttpResult& result, nlohmann::json& answer) const;
+
     std::string token_;
     Url endpoint_;
+    Url base_;
 };
 
 }  // namespace inmaek::bot::outbound

@@ -1,5 +1,7 @@
 #include "bot/outbound/telegram_client.hpp"
 
+#include <charconv>
+#include <cstdint>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -73,6 +75,44 @@ Delivery TelegramClient::interpret(const HttpResult& result) const {
     // can still fix.
     if (status == 400 || status == 403) delivery.outcome = Delivery::Outcome::refuse;
     return delivery;
+}
+
+Delivery TelegramClient::send_file(const storage::OutboxMessage& message, const FileToSend& file,
+                                   HttpClient& http) const {
+    const auto payload = nlohmann::json::parse(message.payload, nullptr, false);
+    if (!payload.is_object() || !payload.value("chat_id", nlohmann::json{}).is_string()) {
+        return Delivery{Delivery::Outcome::refuse, std::nullopt,
+                        "payload is not a Telegram file for a chat"};
+    }
+    auto url = base_.join("/bot" + token_ + "/sendDocument");
+    if (!url) {
+        return Delivery{Delivery::Outcome::refuse, std::nullopt,
+                        "the bot token does not fit in a URL"};
+    }
+    MultipartForm form;
+    form.field("chat_id", payload["chat_id"].get<std::string>());
+    form.file("document", file.name, file.path, file.size, file.content_type);
+    if (const auto caption = payload.value("caption", std::string{}); !caption.empty()) {
+        form.field("caption", caption);
+    }
+    const auto reply_to = payload.value("reply_to", std::string{});
+    std::int64_t message_id = 0;
+    if (!reply_to.empty() &&
+        std::from_chars(reply_to.data(), reply_to.data() + reply_to.size(), message_id).ec ==
+            std::errc{}) {
+        // Sent even when the message is gone (deleted since): the file matters, not the quote.
+        form.field("reply_parameters",
+                   nlohmann::json{{"message_id", message_id}, {"allow_sending_without_reply", true}}
+                       .dump());
+    }
+    auto built = form.build();
+    ClientRequest request;
+    request.method = http::verb::post;
+    request.url = std::move(*url);
+    request.headers.set(http::field::content_type, built.content_type);
+    request.timeout = upload_timeout(built.body.size());
+    request.file_body = std::move(built.body);
+    return interpret(http.send(std::move(request)));
 }
 
 RateLimits TelegramClient::limits() const {

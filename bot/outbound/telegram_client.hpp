@@ -24,6 +24,10 @@ public:
     [[nodiscard]] Delivery interpret(const HttpResult& result) const override;
     /// About one message a second per chat and 30 a second overall (Telegram's bot FAQ).
     [[nodiscard]] RateLimits limits() const override;
+    /// sendDocument as multipart/form-data: chat_id, document (the file), caption and, when the
+    /// row answers a message, reply_parameters.
+    [[nodiscard]] Delivery send_file(const storage::OutboxMessage& message, const FileToSend& file,
+                                     HttpClient& http) const override;
 
 private:
     std::string token_;

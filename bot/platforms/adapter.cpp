@@ -18,6 +18,21 @@ std::optional<Push> Adapter::push(const Parsed& /*parsed*/,
     return std::nullopt;
 }
 
+std::optional<Push> Adapter::push_file(const Parsed& /*parsed*/,
+                                       const handlers::Reply& /*reply*/) const {
+    return std::nullopt;
+}
+
+boost::json::object file_fields(const handlers::Reply& reply) {
+    boost::json::object fields;
+    if (reply.attachment) {
+        fields["export"] = reply.attachment->export_kind;
+        fields["caption"] = reply.attachment->caption;
+    }
+    fields["lang"] = reply.lang == handlers::Lang::ko ? "ko" : "en";
+    return fields;
+}
+
 std::optional<Push> Adapter::push_to(std::string_view /*destination*/,
                                      const handlers::Reply& /*reply*/) const {
     return std::nullopt;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <boost/beast/http.hpp>
+#include <boost/json/object.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -77,6 +78,12 @@ public:
     /// the platform cannot be pushed to.
     [[nodiscard]] virtual std::optional<Push> push_to(std::string_view destination,
                                                       const handlers::Reply& reply) const;
+    /// The attachment of `reply` (handlers::Attachment) as an outbox row of kind "file": the
+    /// chat it goes to, and a payload of file_fields() plus what the platform's client needs to
+    /// upload it there (the chat, the message or thread it answers). nullopt (the default): the
+    /// platform takes no file from a bot.
+    [[nodiscard]] virtual std::optional<Push> push_file(const Parsed& parsed,
+                                                        const handlers::Reply& reply) const;
     /// The most a push_to() message holds, in characters of the reply's plain text before the
     /// platform's markup: a longer reply goes out in parts (push_parts). The default fits every
     /// messenger's limit but Kakao's.
@@ -112,6 +119,10 @@ public:
 /// order (handlers::split_reply); empty when the platform cannot be pushed to.
 std::vector<Push> push_parts(const Adapter& adapter, std::string_view destination,
                              const handlers::Reply& reply);
+
+/// The fields of every "file" row's payload: {"export": kind, "caption": …, "lang": "ko"|"en"},
+/// for the platform's fields to be added to.
+boost::json::object file_fields(const handlers::Reply& reply);
 
 /// A JSON response with the given status.
 Response json_response(http::status status, std::string body, unsigned version, bool keep_alive,

@@ -653,6 +653,19 @@ Response DiscordAdapter::acknowledge(unsigned version, bool keep_alive) const {
                          keep_alive);
 }
 
+std::optional<Push> DiscordAdapter::push_file(const Parsed& parsed,
+                                              const handlers::Reply& reply) const {
+    if (!reply.attachment || parsed.message.chat_id.empty()) return std::nullopt;
+    const auto interaction = DiscordInteraction::decode(parsed.reply_target);
+    auto payload = file_fields(reply);
+    payload["channel_id"] = parsed.message.chat_id;
+    if (!interaction.application_id.empty() && !interaction.token.empty()) {
+        payload["application_id"] = interaction.application_id;
+        payload["token"] = interaction.token;
+    }
+    return Push{parsed.message.chat_id, json::serialize(payload)};
+}
+
 std::optional<Push> DiscordAdapter::push_to(std::string_view destination,
                                             const handlers::Reply& reply) const {
     if (reply.empty() || destination.empty()) return std::nullopt;

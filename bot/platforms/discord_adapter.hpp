@@ -104,6 +104,11 @@ public:
     /// markdown escapes included.
     [[nodiscard]] std::size_t push_chars() const override { return 3500; }
     /// A channel message: destination "guild/channel" (the chat key) or "channel".
+    /// The file as a follow-up of the interaction (POST /webhooks/{application_id}/{token},
+    /// within the token's 15 minutes): {"channel_id", "application_id", "token"} with
+    /// file_fields(); destination the channel.
+    [[nodiscard]] std::optional<Push> push_file(const Parsed& parsed,
+                                                const handlers::Reply& reply) const override;
     [[nodiscard]] std::optional<Push> push_to(std::string_view destination,
                                               const handlers::Reply& reply) const override;
 

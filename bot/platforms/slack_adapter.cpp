@@ -458,6 +458,16 @@ std::optional<Push> SlackAdapter::push(const Parsed& parsed, const handlers::Rep
     return Push{target.channel, json::serialize(call)};
 }
 
+std::optional<Push> SlackAdapter::push_file(const Parsed& parsed,
+                                            const handlers::Reply& reply) const {
+    const auto target = SlackTarget::decode(parsed.reply_target);
+    if (!reply.attachment || target.channel.empty()) return std::nullopt;
+    auto payload = file_fields(reply);
+    payload["channel_id"] = target.channel;
+    if (!target.thread_ts.empty()) payload["thread_ts"] = target.thread_ts;
+    return Push{target.channel, json::serialize(payload)};
+}
+
 std::optional<Push> SlackAdapter::push_to(std::string_view destination,
                                           const handlers::Reply& reply) const {
     // Chats are stored as "<team>/<channel>"; chat.postMessage wants the channel.

@@ -78,6 +78,9 @@ public:
     /// well.
     [[nodiscard]] std::size_t push_chars() const override { return 12000; }
     /// `destination` is the chat key "<team>/<channel>" (or a bare channel id).
+    /// The upload's destination: {"channel_id", "thread_ts"} with file_fields().
+    [[nodiscard]] std::optional<Push> push_file(const Parsed& parsed,
+                                                const handlers::Reply& reply) const override;
     [[nodiscard]] std::optional<Push> push_to(std::string_view destination,
                                               const handlers::Reply& reply) const override;
     /// True for events and button presses, false for slash commands.

@@ -171,6 +171,17 @@ std::optional<Push> TelegramAdapter::push_to(std::string_view destination,
     return Push{target.reply_target, send_message(target, reply)};
 }
 
+std::optional<Push> TelegramAdapter::push_file(const Parsed& parsed,
+                                               const handlers::Reply& reply) const {
+    if (!reply.attachment || parsed.reply_target.empty()) return std::nullopt;
+    auto payload = file_fields(reply);
+    payload["chat_id"] = parsed.reply_target;
+    if (!parsed.message.source_message_id.empty()) {
+        payload["reply_to"] = parsed.message.source_message_id;
+    }
+    return Push{parsed.reply_target, json::serialize(payload)};
+}
+
 std::string TelegramAdapter::send_message(const Parsed& parsed, const handlers::Reply& reply) {
     std::array<unsigned char, 4096> buffer{};
     json::monotonic_resource resource(buffer.data(), buffer.size());

@@ -36,6 +36,9 @@ public:
     /// Room left for markup within 4,096 characters a message, the HTML markup and escapes
     /// included.
     [[nodiscard]] std::size_t push_chars() const override { return 3500; }
+    /// sendDocument's arguments: {"chat_id", "reply_to"} with file_fields().
+    [[nodiscard]] std::optional<Push> push_file(const Parsed& parsed,
+                                                const handlers::Reply& reply) const override;
     [[nodiscard]] std::optional<Push> push_to(std::string_view destination,
                                               const handlers::Reply& reply) const override;
     [[nodiscard]] bool replies_through_api(const Parsed& /*parsed*/) const override {

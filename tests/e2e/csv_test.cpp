@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <soci/soci.h>
 
 #include <array>
 #include <chrono>
@@ -185,6 +186,31 @@ TEST_P(Csv, ImportNeedsAWorkspaceWhenThereAreSeveral) {
     EXPECT_EQ(result.exit_status, 2);
     EXPECT_NE(result.err.find("--workspace"), std::string::npos) << result.err;
     EXPECT_EQ(count_rows(database_.url(), "companies"), 0);
+}
+
+// `inmaek export` reads through a read-only snapshot: a write transaction left open by another
+// connection (a server in the middle of a webhook) neither blocks it nor shows up in the file.
+// Before, the export took SQLite's write lock and failed after the busy timeout.
+TEST_P(Csv, ExportReadsBesideAnOpenWriteTransaction) {
+    link(kTeamChat, "BD team");
+    ASSERT_EQ(cli({"import", "companies", file("a.csv", kHubspotCompanies)}).exit_status, 0);
+    const auto writer = test::open_session(database_.url());
+    soci::transaction open_write{*writer};
+    *writer << "UPDATE companies SET industry = 'Uncommitted' WHERE industry = 'Internet'";
+    *writer << "INSERT INTO companies (workspace_id, name, name_key, created_at) SELECT "
+               "workspace_id, 'Not yet', 'not yet', created_at FROM companies LIMIT 1";
+
+    const auto started = std::chrono::steady_clock::now();
+    const auto out = (dir_.path() / "companies.csv").string();
+    const auto result = cli({"export", "companies", "--output", out});
+    const auto took = std::chrono::steady_clock::now() - started;
+    open_write.rollback();
+    ASSERT_EQ(result.exit_status, 0) << result.err;
+    EXPECT_LT(took, std::chrono::seconds{4}) << "the export waited for the writer";
+    const auto text = read(out);
+    EXPECT_NE(text.find(",카카오,,Internet,"), std::string::npos) << text;
+    EXPECT_EQ(text.find("Uncommitted"), std::string::npos) << text;
+    EXPECT_EQ(text.find("Not yet"), std::string::npos) << text;
 }
 
 TEST_P(Csv, ExportLinkServesOnlyTheAdminsWorkspaceWhileValid) {

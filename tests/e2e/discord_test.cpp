@@ -25,21 +25,6 @@ using namespace std::chrono_literals;
 constexpr std::string_view kDiscordHook = "/hooks/discord";
 constexpr auto kSeed = "3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c";
 
-std::string interaction(std::string_view id, std::string_view command, nlohmann::json options) {
-    return nlohmann::json{
-        {"id", id},
-        {"application_id", "1170000000000000002"},
-        {"type", 2},
-        {"token", "aW50ZXJhY3Rpb24"},
-        {"version", 1},
-        {"guild_id", "1160000000000000003"},
-        {"channel_id", "1150000000000000004"},
-        {"member", {{"user", {{"id", "1140000000000000005"}, {"username", "minji.kim"}}}}},
-        {"data", {{"id", "1"}, {"name", command}, {"type", 1}, {"options", std::move(options)}}},
-        {"locale", "ko"}}
-        .dump();
-}
-
 class DiscordInteractions : public ::testing::TestWithParam<std::string> {
 protected:
     void TearDown() override {
@@ -85,11 +70,11 @@ TEST_P(DiscordInteractions, PingSlashCommandAndForgery) {
     EXPECT_EQ(nlohmann::json::parse(ping.body), nlohmann::json({{"type", 1}}));
 
     const auto meet =
-        interaction("1180000000000000011", "meet",
-                    {{{"name", "date"}, {"type", 3}, {"value", "2025-02-04 11:00"}},
-                     {{"name", "companies"}, {"type", 3}, {"value", "카카오, OpenAI"}},
-                     {{"name", "with"}, {"type", 3}, {"value", "샘 알트먼"}},
-                     {{"name", "notes"}, {"type", 3}, {"value", "연동 논의"}}});
+        discord_interaction("1180000000000000011", "meet",
+                            {{{"name", "date"}, {"type", 3}, {"value", "2025-02-04 11:00"}},
+                             {{"name", "companies"}, {"type", 3}, {"value", "카카오, OpenAI"}},
+                             {{"name", "with"}, {"type", 3}, {"value", "샘 알트먼"}},
+                             {{"name", "notes"}, {"type", 3}, {"value", "연동 논의"}}});
     const auto answer = send(meet);
     ASSERT_EQ(answer.status, 200U) << answer.error << answer.body;
     const auto body = nlohmann::json::parse(answer.body);
@@ -106,8 +91,8 @@ TEST_P(DiscordInteractions, PingSlashCommandAndForgery) {
     EXPECT_EQ(rows("meetings"), 1);
 
     const auto forged =
-        send(interaction("1180000000000000012", "meet",
-                         {{{"name", "companies"}, {"type", 3}, {"value", "Naver"}}}),
+        send(discord_interaction("1180000000000000012", "meet",
+                                 {{{"name", "companies"}, {"type", 3}, {"value", "Naver"}}}),
              true);
     EXPECT_EQ(forged.status, 401U) << forged.body;
     EXPECT_EQ(rows("meetings"), 1);
@@ -123,17 +108,17 @@ TEST_P(DiscordInteractions, ASlowCommandIsDeferredAndItsAnswerEditedIn) {
     }};
     ASSERT_TRUE(start({{"INMAEK_DISCORD_API_BASE_URL", discord.base_url()},
                        {"INMAEK_OUTBOX_POLL_INTERVAL_MS", "100"}}));
-    const auto meet = send(
-        interaction("1180000000000000031", "meet",
-                    {{{"name", "date"}, {"type", 3}, {"value", "2025-02-04 11:00"}},
-                     {{"name", "companies"}, {"type", 3}, {"value", "카카오, OpenAI"}},
-                     {{"name", "notes"}, {"type", 3}, {"value", "카카오톡 × ChatGPT 연동 논의"}}}));
+    const auto meet = send(discord_interaction(
+        "1180000000000000031", "meet",
+        {{{"name", "date"}, {"type", 3}, {"value", "2025-02-04 11:00"}},
+         {{"name", "companies"}, {"type", 3}, {"value", "카카오, OpenAI"}},
+         {{"name", "notes"}, {"type", 3}, {"value", "카카오톡 × ChatGPT 연동 논의"}}}));
     ASSERT_EQ(meet.status, 200U) << meet.body;
     EXPECT_EQ(nlohmann::json::parse(meet.body)["type"], 4) << "a quick command is answered";
 
     const auto summary =
-        send(interaction("1180000000000000032", "summary",
-                         {{{"name", "day"}, {"type", 3}, {"value", "2025-02-04"}}}));
+        send(discord_interaction("1180000000000000032", "summary",
+                                 {{{"name", "day"}, {"type", 3}, {"value", "2025-02-04"}}}));
     ASSERT_EQ(summary.status, 200U) << summary.body;
     EXPECT_EQ(nlohmann::json::parse(summary.body), nlohmann::json({{"type", 5}}));
     ASSERT_TRUE(discord.wait_for(1, 10s)) << "the deferred answer was never edited in";

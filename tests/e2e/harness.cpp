@@ -96,4 +96,20 @@ std::string reply_text(const HttpResponse& response) {
     return call.value("text", "");
 }
 
+std::string discord_interaction(std::string_view id, std::string_view command,
+                                const nlohmann::json& options) {
+    return nlohmann::json{
+        {"id", id},
+        {"application_id", "1170000000000000002"},
+        {"type", 2},
+        {"token", "aW50ZXJhY3Rpb24"},
+        {"version", 1},
+        {"guild_id", "1160000000000000003"},
+        {"channel_id", "1150000000000000004"},
+        {"member", {{"user", {{"id", "1140000000000000005"}, {"username", "minji.kim"}}}}},
+        {"data", {{"id", "1"}, {"name", command}, {"type", 1}, {"options", options}}},
+        {"locale", "ko"}}
+        .dump();
+}
+
 }  // namespace inmaek::e2e

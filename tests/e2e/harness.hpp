@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -57,6 +59,11 @@ Delivery deliver(HttpClient& client, std::string_view target, std::string_view b
 
 /// Success when the delivery ended in a 200; else a failure that shows the answer.
 ::testing::AssertionResult acknowledged(const Delivery& delivery);
+
+/// A Discord slash command interaction (type 2) in the partners' guild channel, from minji.kim,
+/// with its application id and token; `options` is data.options.
+std::string discord_interaction(std::string_view id, std::string_view command,
+                                const nlohmann::json& options);
 
 /// The "text" of a Telegram sendMessage answer, "" when the body is not one.
 std::string reply_text(const HttpResponse& response);

@@ -287,5 +287,18 @@ TEST(KakaoConfig, DescribeShowsSecretsOnlyAsSet) {
 INSTANTIATE_TEST_SUITE_P(Backends, KakaoEndToEnd, ::testing::ValuesIn(test::backends()),
                          test::backend_name);
 
+// Kakao takes no file from a bot: /export answers with the signed download link in the skill
+// response.
+TEST_P(KakaoEndToEnd, ExportAnswersWithTheDownloadLink) {
+    auto request = nlohmann::json::parse(fixture("skill_meet.json"));
+    request["userRequest"]["utterance"] = "/export leads";
+    HttpClient client{server_->port()};
+    const auto response = client.post(skill_path(), request.dump(), kJson);
+    ASSERT_EQ(response.status, 200U) << response.error << response.body;
+    const auto text = shown_text(nlohmann::json::parse(response.body));
+    EXPECT_NE(text.find("/exports/"), std::string::npos) << text;
+    EXPECT_EQ(number("SELECT COUNT(*) FROM outbox WHERE kind = 'file'"), 0);
+}
+
 }  // namespace
 }  // namespace inmaek::e2e

@@ -252,5 +252,18 @@ TEST(LineConfig, DescribeShowsSecretsOnlyAsSet) {
 INSTANTIATE_TEST_SUITE_P(Backends, LineEndToEnd, ::testing::ValuesIn(test::backends()),
                          test::backend_name);
 
+// LINE takes no file from a bot: /export answers with the signed download link, and nothing of
+// kind "file" is queued.
+TEST_P(LineEndToEnd, ExportAnswersWithTheDownloadLink) {
+    const auto body = text_event("01E2EEXPORT0000000000000001", "/export leads");
+    ASSERT_EQ(post(server_->port(), kHook, body, signed_headers(body)).status, 200U);
+    ASSERT_TRUE(api_.wait_for(1, 10s)) << "no reply arrived";
+    const auto call = nlohmann::json::parse(api_.requests().front().body);
+    std::string shown;
+    for (const auto& message : call["messages"]) shown += shown_text(message) + "\n";
+    EXPECT_NE(shown.find("/exports/"), std::string::npos) << shown;
+    EXPECT_EQ(number("SELECT COUNT(*) FROM outbox WHERE kind = 'file'"), 0);
+}
+
 }  // namespace
 }  // namespace inmaek::e2e

@@ -157,3 +157,57 @@ test('an app mention is answered through chat.postMessage like @slack/web-api se
   assert.match(body.text, /LG에너지솔루션/);
   if (body.blocks !== undefined) assert.ok(Array.isArray(body.blocks), 'blocks must be an array');
 });
+
+test('/export uploads the CSV the way @slack/web-api filesUploadV2 does', async () => {
+  const previous = api.responder;
+  api.responder = (request) => {
+    if (request.path.endsWith('/files.getUploadURLExternal')) {
+      return { body: { ok: true, upload_url: `${api.url}/upload/v1/F0PEER${api.requests.length}`, file_id: `F0PEER${api.requests.length}` } };
+    }
+    if (request.path.startsWith('/upload/')) return { body: 'OK - 1' };
+    return previous(request);
+  };
+  try {
+    // The reference: the official client uploading a file into the channel.
+    const reference = new WebClient(kToken, { slackApiUrl: `${api.url}/api/` });
+    const referenceStart = api.requests.length;
+    await reference.filesUploadV2({ channel_id: 'C0PARTNER1', file: Buffer.from('\ufeffid\r\n1\r\n'), filename: 'ref.csv', title: 'ref' });
+    const ref = api.requests.slice(referenceStart);
+    assert.equal(ref.length, 3);
+
+    const sentBefore = api.requests.length;
+    const body = command('export companies');
+    const t = now();
+    const answer = await post('/hooks/slack/commands', body, { 'X-Slack-Request-Timestamp': String(t), 'X-Slack-Signature': sign(body, t) }, kForm);
+    assert.equal(answer.status, 200, answer.text);
+    assert.doesNotMatch(answer.text, /\/exports\//, 'the file comes, not a link');
+    const flow = () => api.requests.slice(sentBefore).filter((r) => !r.path.startsWith('/api/users.'));
+    await eventually(() => flow().length >= 3 && flow(), 'our three upload requests');
+    const ours = flow();
+
+    for (const step of [0, 2]) {
+      assert.equal(ours[step].method, ref[step].method);
+      assert.equal(ours[step].path, ref[step].path);
+      assert.equal(ours[step].headers.authorization, ref[step].headers.authorization);
+      assert.equal(ours[step].headers['content-type'].split(';')[0], ref[step].headers['content-type'].split(';')[0]);
+      assert.deepEqual(Object.keys(fields(ours[step])).sort(), Object.keys(fields(ref[step])).sort());
+    }
+    assert.match(fields(ours[0]).filename, /^inmaek-companies-\d{4}-\d\d-\d\d\.csv$/);
+    assert.equal(fields(ours[2]).channel_id, 'C0PARTNER1');
+    assert.equal(`/upload/v1/${fields(ours[2]).files[0].id}`, ours[1].path, 'the upload it completes');
+
+    // Step 2: both POST multipart/form-data with one file part to the upload URL; ours is the CSV.
+    assert.equal(ours[1].method, ref[1].method);
+    assert.ok(ours[1].path.startsWith('/upload/v1/'));
+    const parts = async (request) => [...(await new Response(request.body, { headers: { 'content-type': request.headers['content-type'] } }).formData()).entries()];
+    const refParts = await parts(ref[1]);
+    const ourParts = await parts(ours[1]);
+    assert.equal(refParts.length, 1);
+    assert.equal(ourParts.length, 1);
+    const csv = Buffer.from(await ourParts[0][1].arrayBuffer());
+    assert.ok(csv.toString('utf8').startsWith('\ufeffid,name,aliases,industry,site,tier,note,created_at\r\n'), csv.toString('utf8'));
+    assert.equal(Number(fields(ours[0]).length), csv.length, 'the announced length is the file\'s');
+  } finally {
+    api.responder = previous;
+  }
+});

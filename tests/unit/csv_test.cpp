@@ -5,11 +5,14 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "bot/export_file.hpp"
 #include "bot/export_links.hpp"
 #include "handlers/csv.hpp"
 #include "handlers/csv_export.hpp"
@@ -395,6 +398,30 @@ TEST_P(CsvStorage, ExportReadsOnlyItsWorkspace) {
     const auto theirs = exported(ExportKind::companies, other);
     ASSERT_EQ(theirs.size(), 2U);
     EXPECT_EQ(theirs[1][1], "Other Corp");
+}
+
+TEST_P(CsvStorage, ExportFileComesFromASnapshotAndIsRemovedWithItsObject) {
+    import(ImportKind::companies, "Company name\n카카오\n");
+    std::filesystem::path path;
+    {
+        auto file = inmaek::bot::ExportFile::write(*db_, workspace_, ExportKind::companies);
+        ASSERT_TRUE(file);
+        path = file->path();
+        EXPECT_EQ(file->rows(), 1);
+        EXPECT_EQ(file->size(), std::filesystem::file_size(path));
+        EXPECT_TRUE(file->name().starts_with("inmaek-companies-")) << file->name();
+        EXPECT_TRUE(file->name().ends_with(".csv")) << file->name();
+        EXPECT_EQ(std::filesystem::status(path).permissions() & std::filesystem::perms::others_read,
+                  std::filesystem::perms::none);
+        std::ifstream in{path, std::ios::binary};
+        const std::string text{std::istreambuf_iterator<char>{in}, {}};
+        const auto rows = csv::read_all(text);
+        ASSERT_EQ(rows.size(), 2U);
+        EXPECT_EQ(rows[1][1], "카카오");
+    }
+    EXPECT_FALSE(std::filesystem::exists(path)) << "the temporary file outlived its object";
+    EXPECT_FALSE(inmaek::bot::ExportFile::write(*db_, workspace_ + 1000, ExportKind::leads))
+        << "no file for a workspace that does not exist";
 }
 
 TEST_P(CsvStorage, MeetingsExportWithCompanyAndContactNames) {

@@ -8,8 +8,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <map>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "bot/http_client.hpp"
@@ -268,6 +272,65 @@ TEST_P(OutboxSending, ARunningSenderWakesOnNotify) {
     EXPECT_TRUE(api_.wait_for(1, 5s)) << "notify() must not wait for the next poll";
     s->stop();
     EXPECT_EQ(rows().at("a").status, "sent");
+}
+
+// A "file" row is made at send time (FileRows::make hands the file to the client) and removed
+// after; when the platform refuses it, its fallback is queued in the same record and sent next.
+TEST_P(OutboxSending, FileRowIsMadeAtSendTimeAndARefusalQueuesItsFallback) {
+    inmaek::test::TempDir dir;
+    const auto path = dir.path() / "made.csv";
+    int made = 0;
+    inmaek::bot::outbound::FileRows files;
+    files.make = [&](const OutboxMessage&, const auto& send) {
+        ++made;
+        std::ofstream{path, std::ios::binary} << "id\r\n1\r\n";
+        auto delivery = send({path, "made.csv", 7, "text/csv"});
+        std::filesystem::remove(path);
+        return delivery;
+    };
+    files.fallback = [](const OutboxMessage& row) {
+        OutboxMessage link = row;
+        link.kind = "reply";
+        link.dedupe_key = "link:" + std::to_string(row.id);
+        link.payload = nlohmann::json{{"method", "sendMessage"},
+                                      {"chat_id", -1001},
+                                      {"text", "download: https://x/exports/t"}}
+                           .dump();
+        return std::optional{link};
+    };
+    api_.set_responder([](const RecordedRequest& request) {
+        if (request.target.ends_with("/sendDocument")) {
+            return CannedResponse{400, R"({"ok":false,"description":"Bad Request: too big"})", {}};
+        }
+        return CannedResponse{};
+    });
+    OutboxMessage row;
+    row.platform = "telegram";
+    row.destination = "-1001";
+    row.kind = "file";
+    row.dedupe_key = "file:1";
+    row.payload = R"({"export":"leads","chat_id":"-1001","caption":"Leads"})";
+    row.next_attempt_at = now();
+    row.created_at = now();
+    db_->transact([&](UnitOfWork& work) { work.outbox().enqueue(row); });
+
+    auto s = sender();
+    s->handle_files(files);
+    EXPECT_EQ(s->run_once(), 1U);
+    EXPECT_EQ(made, 1);
+    ASSERT_EQ(api_.count(), 1U);
+    EXPECT_TRUE(api_.requests()[0].body.find("id\r\n1\r\n") != std::string::npos);
+    EXPECT_FALSE(std::filesystem::exists(path));
+    auto by_key = rows();
+    EXPECT_EQ(by_key["file:1"].status, "dead");
+    ASSERT_EQ(by_key.count("link:" + std::to_string(by_key["file:1"].id)), 1U)
+        << "the fallback is queued with the dead row";
+
+    std::this_thread::sleep_for(1100ms);  // Telegram spaces messages to one chat by a second
+    EXPECT_EQ(s->run_once(), 1U);
+    ASSERT_EQ(api_.count(), 2U);
+    EXPECT_TRUE(api_.requests()[1].target.ends_with("/sendMessage"));
+    EXPECT_EQ(rows()["link:" + std::to_string(by_key["file:1"].id)].status, "sent");
 }
 
 }  // namespace

@@ -865,6 +865,62 @@ TEST_P(Storage, ConcurrentTransactionsAllCommit) {
               kThreads * kPerThread);
 }
 
+/// The names of the workspace's companies as `work` reads them.
+std::vector<std::string> company_names(UnitOfWork& work, Id workspace_id) {
+    std::vector<std::string> names;
+    for (const auto& c : work.companies().page(workspace_id, 0, 100)) names.push_back(c.name);
+    return names;
+}
+
+TEST_P(Storage, SnapshotSeesNothingCommittedAfterItOpened) {
+    db_->transact(
+        [&](UnitOfWork& work) { work.companies().create(company(workspace_, "Kakao", "kakao")); });
+    auto snapshot = db_->snapshot();
+    EXPECT_EQ(company_names(snapshot->work(), workspace_), std::vector<std::string>{"Kakao"});
+
+    // A write while the snapshot is open commits on the other connection without waiting.
+    auto write = std::async(std::launch::async, [&] {
+        db_->transact([&](UnitOfWork& work) {
+            work.companies().create(company(workspace_, "Naver", "naver"));
+        });
+    });
+    ASSERT_EQ(write.wait_for(5s), std::future_status::ready) << "the write waited for the snapshot";
+    write.get();
+
+    EXPECT_EQ(company_names(snapshot->work(), workspace_), std::vector<std::string>{"Kakao"})
+        << "the snapshot reads as of its opening";
+    EXPECT_ANY_THROW(snapshot->work().companies().create(company(workspace_, "LG", "lg")))
+        << "a snapshot is read-only";
+    snapshot.reset();
+    const auto now = db_->read([&](UnitOfWork& work) { return company_names(work, workspace_); });
+    EXPECT_EQ(now, (std::vector<std::string>{"Kakao", "Naver"}));
+    EXPECT_FALSE(db_->transact([&](UnitOfWork& work) {
+        return work.companies().find_by_key(workspace_, "lg").has_value();
+    }));
+}
+
+TEST_P(Storage, SnapshotOpensBesideAnOpenWriteAndSkipsItsRows) {
+    std::latch written{1};
+    std::latch finish{1};
+    auto writer = std::async(std::launch::async, [&] {
+        db_->transact([&](UnitOfWork& work) {
+            work.companies().create(company(workspace_, "SK Group", "sk group"));
+            written.count_down();
+            finish.wait();
+        });
+    });
+    written.wait();
+    auto opened = std::async(std::launch::async, [&] {
+        auto snapshot = db_->snapshot();
+        return company_names(snapshot->work(), workspace_);
+    });
+    const bool in_time = opened.wait_for(5s) == std::future_status::ready;
+    finish.count_down();
+    writer.get();
+    ASSERT_TRUE(in_time) << "the snapshot waited for the writer";
+    EXPECT_TRUE(opened.get().empty()) << "uncommitted rows are not in a snapshot";
+}
+
 TEST_P(SqliteStorage, WriteAheadLogStartsOverUnderSustainedWrites) {
     // 160 MiB of meeting notes in 1600 commits: five times the point where the log is copied
     // back. If the log never started over, it would hold all of it; it starts over at the
