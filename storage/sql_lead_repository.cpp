@@ -105,30 +105,34 @@ struct LeadFields {
 
 /// The conditions and order of a lead filter as SQL with named parameters; user input only
 /// ever reaches the statement as bound values.
+///
+/// company: and industry: start from the companies. Their links carry a copy of the lead's
+/// filtered columns (schemas/0014), so the lead's own conditions are checked there too, in the
+/// index of the links by company, and only the leads that pass them are read. The outer query
+/// checks them again on the lead itself, which stays the truth.
 class LeadQuery {
 public:
     LeadQuery(Id workspace_id, const LeadFilter& filter) : workspace_id_(workspace_id) {
-        for (const auto& stage : filter.stages) {
-            stages_.push_back(stage);
+        stages_.assign(filter.stages.begin(), filter.stages.end());
+        owner_id_ = filter.owner_id;
+        unowned_ = !filter.owner_id && filter.unowned;
+        set_value(filter.value_above, above_, above_currency_);
+        set_value(filter.value_below, below_, below_currency_);
+        above_inclusive_ = filter.value_above && filter.value_above->inclusive;
+        below_inclusive_ = filter.value_below && filter.value_below->inclusive;
+        if (filter.created_from) created_from_ = filter.created_from->time_since_epoch().count();
+        if (filter.created_before) {
+            created_before_ = filter.created_before->time_since_epoch().count();
         }
-        if (!stages_.empty()) {
-            std::string list;
-            for (std::size_t i = 0; i < stages_.size(); ++i) {
-                list += (i == 0 ? ":stage" : ", :stage") + std::to_string(i);
-            }
-            where_ += " AND l.stage IN (" + list + ")";
-        }
+        if (filter.due_by) due_by_ = day_to_db(*filter.due_by);
+
+        where_ = lead_conditions("l", "");
         if (filter.company_id) {
             company_id_ = *filter.company_id;
             where_ +=
-                " AND l.id IN (SELECT lead_id FROM lead_companies"
-                " WHERE workspace_id = :company_workspace AND company_id = :company_id)";
-        }
-        if (filter.owner_id) {
-            owner_id_ = *filter.owner_id;
-            where_ += " AND l.owner_id = :owner_id";
-        } else if (filter.unowned) {
-            where_ += " AND l.owner_id IS NULL";
+                " AND l.id IN (SELECT lc.lead_id FROM lead_companies AS lc"
+                " WHERE lc.workspace_id = :company_workspace AND lc.company_id = :company_id" +
+                lead_conditions("lc", kCompanyPrefix) + ")";
         }
         if (!filter.industry.empty()) {
             // Few companies name an industry: their leads are found from them, not each lead's
@@ -138,21 +142,8 @@ public:
                 " AND l.id IN (SELECT lc.lead_id FROM companies AS c JOIN lead_companies AS lc"
                 " ON lc.workspace_id = c.workspace_id AND lc.company_id = c.id"
                 " WHERE c.workspace_id = :industry_workspace"
-                " AND lower(c.industry) LIKE :industry ESCAPE '\\')";
-        }
-        add_value(filter.value_above, ">", above_, above_currency_, "above");
-        add_value(filter.value_below, "<", below_, below_currency_, "below");
-        if (filter.created_from) {
-            created_from_ = filter.created_from->time_since_epoch().count();
-            where_ += " AND l.created_at >= :created_from";
-        }
-        if (filter.created_before) {
-            created_before_ = filter.created_before->time_since_epoch().count();
-            where_ += " AND l.created_at < :created_before";
-        }
-        if (filter.due_by) {
-            due_by_ = day_to_db(*filter.due_by);
-            where_ += " AND l.due IS NOT NULL AND l.due <= :due_by";
+                " AND lower(c.industry) LIKE :industry ESCAPE '\\'" +
+                lead_conditions("lc", kIndustryPrefix) + ")";
         }
         order_ = order_by(filter);
         limit_ = sql_limit(filter.limit);
@@ -168,35 +159,26 @@ public:
     /// Adds the uses of every parameter the SQL names.
     void bind(soci::statement& statement, bool with_limit) {
         statement.exchange(soci::use(workspace_id_, "workspace_id"));
-        for (std::size_t i = 0; i < stages_.size(); ++i) {
-            statement.exchange(soci::use(stages_[i], "stage" + std::to_string(i)));
-        }
-        // PostgreSQL binds each placeholder once: the subqueries name the workspace anew.
+        bind_lead_conditions(statement, "");
+        // PostgreSQL binds each placeholder once: the subqueries name their parameters anew.
         if (company_id_) {
             statement.exchange(soci::use(workspace_id_, "company_workspace"));
             statement.exchange(soci::use(*company_id_, "company_id"));
+            bind_lead_conditions(statement, kCompanyPrefix);
         }
-        if (owner_id_) statement.exchange(soci::use(*owner_id_, "owner_id"));
         if (industry_) {
             statement.exchange(soci::use(workspace_id_, "industry_workspace"));
             statement.exchange(soci::use(*industry_, "industry"));
+            bind_lead_conditions(statement, kIndustryPrefix);
         }
-        if (above_) {
-            statement.exchange(soci::use(*above_, "above"));
-            statement.exchange(soci::use(above_currency_, "above_currency"));
-        }
-        if (below_) {
-            statement.exchange(soci::use(*below_, "below"));
-            statement.exchange(soci::use(below_currency_, "below_currency"));
-        }
-        if (created_from_) statement.exchange(soci::use(*created_from_, "created_from"));
-        if (created_before_) statement.exchange(soci::use(*created_before_, "created_before"));
-        if (due_by_) statement.exchange(soci::use(*due_by_, "due_by"));
         if (with_limit) statement.exchange(soci::use(limit_, "limit"));
         if (with_limit && offset_ > 0) statement.exchange(soci::use(offset_, "offset"));
     }
 
 private:
+    static constexpr auto kCompanyPrefix = "c_";
+    static constexpr auto kIndustryPrefix = "i_";
+
     static std::string lower_ascii(std::string text) {
         for (auto& c : text) {
             if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
@@ -211,14 +193,67 @@ private:
         }
         return out;
     }
-
-    void add_value(const std::optional<ValueBound>& bound, std::string_view comparison,
-                   std::optional<Int>& amount, std::string& currency, const std::string& name) {
+    static void set_value(const std::optional<ValueBound>& bound, std::optional<Int>& amount,
+                          std::string& currency) {
         if (!bound) return;
         amount = bound->value.amount;
         currency = bound->value.currency;
-        where_ += " AND l.value_currency = :" + name + "_currency AND l.value_amount " +
-                  std::string{comparison} + (bound->inclusive ? "= :" : " :") + name;
+    }
+
+    /// The filter's conditions on the lead's own columns, as named by `alias` (leads, or a
+    /// link's copy of them), with parameters named `prefix`…
+    [[nodiscard]] std::string lead_conditions(const std::string& alias,
+                                              const std::string& prefix) const {
+        const auto column = [&](std::string_view name) {
+            return " AND " + alias + "." + std::string{name};
+        };
+        std::string sql;
+        if (!stages_.empty()) {
+            std::string list;
+            for (std::size_t i = 0; i < stages_.size(); ++i) {
+                list += (i == 0 ? ":" : ", :") + prefix + "stage" + std::to_string(i);
+            }
+            sql += column("stage") + " IN (" + list + ")";
+        }
+        if (owner_id_) sql += column("owner_id") + " = :" + prefix + "owner_id";
+        if (unowned_) sql += column("owner_id") + " IS NULL";
+        const auto value = [&](bool inclusive, std::string_view comparison,
+                               const std::string& name) {
+            sql += column("value_currency") + " = :" + prefix + name + "_currency" +
+                   column("value_amount") + " " + std::string{comparison} +
+                   (inclusive ? "= :" : " :") + prefix + name;
+        };
+        if (above_) value(above_inclusive_, ">", "above");
+        if (below_) value(below_inclusive_, "<", "below");
+        if (created_from_) sql += column("created_at") + " >= :" + prefix + "created_from";
+        if (created_before_) sql += column("created_at") + " < :" + prefix + "created_before";
+        if (due_by_) {
+            sql += column("due") + " IS NOT NULL" + column("due") + " <= :" + prefix + "due_by";
+        }
+        return sql;
+    }
+
+    /// The uses of lead_conditions(…, prefix).
+    void bind_lead_conditions(soci::statement& statement, const std::string& prefix) {
+        for (std::size_t i = 0; i < stages_.size(); ++i) {
+            statement.exchange(soci::use(stages_[i], prefix + "stage" + std::to_string(i)));
+        }
+        if (owner_id_) statement.exchange(soci::use(*owner_id_, prefix + "owner_id"));
+        if (above_) {
+            statement.exchange(soci::use(*above_, prefix + "above"));
+            statement.exchange(soci::use(above_currency_, prefix + "above_currency"));
+        }
+        if (below_) {
+            statement.exchange(soci::use(*below_, prefix + "below"));
+            statement.exchange(soci::use(below_currency_, prefix + "below_currency"));
+        }
+        if (created_from_) {
+            statement.exchange(soci::use(*created_from_, prefix + "created_from"));
+        }
+        if (created_before_) {
+            statement.exchange(soci::use(*created_before_, prefix + "created_before"));
+        }
+        if (due_by_) statement.exchange(soci::use(*due_by_, prefix + "due_by"));
     }
 
     static std::string order_by(const LeadFilter& filter) {
@@ -243,11 +278,14 @@ private:
     std::deque<std::string> stages_;
     std::optional<Int> company_id_;
     std::optional<Int> owner_id_;
+    bool unowned_ = false;
     std::optional<std::string> industry_;
     std::optional<Int> above_;
     std::string above_currency_;
+    bool above_inclusive_ = false;
     std::optional<Int> below_;
     std::string below_currency_;
+    bool below_inclusive_ = false;
     std::optional<Int> created_from_;
     std::optional<Int> created_before_;
     std::optional<std::string> due_by_;
