@@ -48,6 +48,6 @@ CREATE TRIGGER leads_copy_to_companies
 -- Starts with the columns of lead_companies_company, which it replaces; lead_id makes it
 -- enough for an index-only scan.
 CREATE INDEX lead_companies_filter ON lead_companies
-    (workspace_id, company_id, stage, created_at, value_currency, value_amount, owner_id, due)
+    (workspace_id, company_id, created_at, stage, value_currency, value_amount, owner_id, due)
     INCLUDE (lead_id);
 DROP INDEX lead_companies_company;

@@ -115,7 +115,8 @@ struct LeadFields {
 /// checks them again on the lead itself, which stays the truth.
 class LeadQuery {
 public:
-    LeadQuery(Id workspace_id, const LeadFilter& filter) : workspace_id_(workspace_id) {
+    LeadQuery(Id workspace_id, const LeadFilter& filter, bool postgresql)
+        : workspace_id_(workspace_id) {
         stages_.assign(filter.stages.begin(), filter.stages.end());
         owner_id_ = filter.owner_id;
         unowned_ = !filter.owner_id && filter.unowned;
@@ -140,13 +141,15 @@ public:
         if (!filter.industry.empty()) {
             // Few companies name an industry: their leads are found from them, not each lead's
             // companies looked at in turn.
+            // SQLite's LIKE ignores the case of ASCII letters (and lower() folds no other);
+            // PostgreSQL's LIKE minds case. lower() on every company is a third of the query.
             industry_ = "%" + escape_like(lower_ascii(filter.industry)) + "%";
             where_ +=
                 " AND l.id IN (SELECT lc.lead_id FROM companies AS c JOIN lead_companies AS lc"
                 " ON lc.workspace_id = c.workspace_id AND lc.company_id = c.id"
-                " WHERE c.workspace_id = :industry_workspace"
-                " AND lower(c.industry) LIKE :industry ESCAPE '\\'" +
-                lead_conditions("lc", kIndustryPrefix) + ")";
+                " WHERE c.workspace_id = :industry_workspace AND " +
+                std::string{postgresql ? "lower(c.industry)" : "c.industry"} +
+                " LIKE :industry ESCAPE '\\'" + lead_conditions("lc", kIndustryPrefix) + ")";
         }
         order_ = order_by(filter);
         limit_ = sql_limit(filter.limit);
@@ -165,6 +168,16 @@ public:
         }
         return std::string{kListLeads} + where_ + page;
     }
+    /// Whether the leads are found from companies (company:, industry:): then they are at most
+    /// those companies' leads, usually few, and one statement counts and pages them.
+    [[nodiscard]] bool from_companies() const { return company_id_ || industry_; }
+    /// list_sql(true) with the number of all matches as a last column.
+    [[nodiscard]] std::string counted_list_sql() const {
+        return "WITH matches AS MATERIALIZED (" + std::string{kListLeads} + where_ +
+               ") SELECT l.*, COUNT(*) OVER () FROM matches AS l" + order_ + " LIMIT :limit" +
+               (offset_ > 0 ? " OFFSET :offset" : "");
+    }
+    [[nodiscard]] bool first_page() const { return offset_ == 0; }
     /// Whether the page lies past the last of `total` matches.
     [[nodiscard]] bool past_the_end(long long total) const { return offset_ >= total; }
     [[nodiscard]] std::string count_sql() const { return std::string{kCountLeads} + where_; }
@@ -570,30 +583,46 @@ std::vector<Lead> SqlLeadRepository::page(Id workspace_id, Id after_id, int limi
 }
 
 Page<LeadListItem> SqlLeadRepository::list(Id workspace_id, const LeadFilter& filter) {
-    LeadQuery query(workspace_id, filter);
+    LeadQuery query(workspace_id, filter, postgresql_);
     Page<LeadListItem> page;
-    {
-        long long total = 0;
+    LeadRow row;
+    Nullable<std::string> owner;
+    const auto add_item = [&] {
+        page.items.push_back({row.to_record(), {}, owner.get().value_or("")});
+    };
+    long long total = -1;  // unknown
+    if (query.from_companies()) {
+        // One pass over the matches instead of two; a page past the end counts them below.
+        long long counted = 0;
+        auto statement = prepare(session_, query.counted_list_sql(), [&](soci::statement& st) {
+            row.bind(st);
+            owner.bind_into(st);
+            st.exchange(soci::into(counted));
+            query.bind(st, true);
+        });
+        for_each_row(statement, add_item);
+        if (!page.items.empty()) {
+            total = counted;
+        } else if (query.first_page()) {
+            total = 0;
+        }
+    }
+    if (total < 0) {
         auto count = prepare(session_, query.count_sql(), [&](soci::statement& st) {
             st.exchange(soci::into(total));
             query.bind(st, false);
         });
         run_single(count);
-        page.total = total;
     }
-    if (query.past_the_end(page.total)) return page;
-    {
-        LeadRow row;
-        Nullable<std::string> owner;
-        const bool few = page.total <= kFewLeads;
-        auto statement = prepare(session_, query.list_sql(few), [&](soci::statement& st) {
-            row.bind(st);
-            owner.bind_into(st);
-            query.bind(st, true);
-        });
-        for_each_row(statement, [&] {
-            page.items.push_back({row.to_record(), {}, owner.get().value_or("")});
-        });
+    page.total = total;
+    if (!query.from_companies() && !query.past_the_end(total)) {
+        auto statement =
+            prepare(session_, query.list_sql(total <= kFewLeads), [&](soci::statement& st) {
+                row.bind(st);
+                owner.bind_into(st);
+                query.bind(st, true);
+            });
+        for_each_row(statement, add_item);
     }
     const Int workspace = workspace_id;
     Int lead_id = 0;

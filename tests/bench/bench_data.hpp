@@ -23,6 +23,11 @@ using Clock = std::chrono::steady_clock;
 /// Milliseconds since `start`.
 double ms_since(Clock::time_point start);
 
+/// CPU time of this process, in milliseconds: on SQLite the whole query runs here, so this is
+/// what it costs whatever else the machine is doing (the wall clock counts the waits for a busy
+/// CPU); on PostgreSQL the server's share is missing.
+double cpu_ms();
+
 /// Median and 95th percentile (nearest rank).
 std::pair<double, double> percentiles(std::vector<double> samples);
 

@@ -83,14 +83,21 @@ Options parse(int argc, char** argv) {
 struct Timing {
     std::string name;
     std::vector<double> samples;
+    std::vector<double> cpu;  ///< this process's CPU time of each sample, when measured
 };
 
 void report(const std::vector<Timing>& timings) {
     std::vector<double> all;
     for (const auto& timing : timings) {
         const auto [median, p95] = percentiles(timing.samples);
-        std::cout << fmt::format("  {:<34} median {:7.2f} ms  p95 {:7.2f} ms\n", timing.name,
-                                 median, p95);
+        std::cout << fmt::format("  {:<34} median {:7.2f} ms  p95 {:7.2f} ms", timing.name, median,
+                                 p95);
+        if (!timing.cpu.empty()) {
+            const auto [cpu_median, cpu_p95] = percentiles(timing.cpu);
+            std::cout << fmt::format("  (cpu median {:.2f} ms  p95 {:.2f} ms)", cpu_median,
+                                     cpu_p95);
+        }
+        std::cout << "\n";
         all.insert(all.end(), timing.samples.begin(), timing.samples.end());
     }
     const auto [median, p95] = percentiles(all);
@@ -152,6 +159,7 @@ void bench_leads(Database& database, inmaek::storage::Id workspace_id, const Opt
         if (!parsed.ok()) throw std::runtime_error("bad filter " + text);
         for (int run = 0; run < options.runs; ++run) {
             const auto start = Clock::now();
+            const auto cpu_start = inmaek::bench::cpu_ms();
             database.transact([&](UnitOfWork& work) {
                 // Names resolved as the handler resolves them, then the one query.
                 inmaek::storage::LeadFilter filter;
@@ -174,6 +182,7 @@ void bench_leads(Database& database, inmaek::storage::Id workspace_id, const Opt
                 listed += work.leads().list(workspace_id, filter).total;
             });
             timing.samples.push_back(ms_since(start));
+            timing.cpu.push_back(inmaek::bench::cpu_ms() - cpu_start);
         }
         leads.push_back(std::move(timing));
     }
@@ -188,6 +197,7 @@ void bench_path(Database& database, inmaek::storage::Id workspace_id, const Opti
     struct Kind {
         std::string name;
         std::vector<double> samples;
+        std::vector<double> cpu;
         std::size_t chains = 0;
         std::size_t hops = 0;
     };
@@ -206,10 +216,12 @@ void bench_path(Database& database, inmaek::storage::Id workspace_id, const Opti
         for (std::size_t k = 0; k < pairs.size(); ++k) {
             if (pairs[k].first == pairs[k].second) continue;
             const auto start = Clock::now();
+            const auto cpu_start = inmaek::bench::cpu_ms();
             const auto chains = database.transact([&](UnitOfWork& work) {
                 return work.insights().paths(workspace_id, pairs[k].first, pairs[k].second, 3, 3);
             });
             kinds[k].samples.push_back(ms_since(start));
+            kinds[k].cpu.push_back(inmaek::bench::cpu_ms() - cpu_start);
             kinds[k].chains += chains.size();
             if (!chains.empty()) kinds[k].hops += chains.front().hops.size();
         }
@@ -219,11 +231,14 @@ void bench_path(Database& database, inmaek::storage::Id workspace_id, const Opti
     std::vector<double> all;
     for (const auto& kind : kinds) {
         const auto [median, p95] = percentiles(kind.samples);
+        const auto [cpu_median, cpu_p95] = percentiles(kind.cpu);
         std::cout << fmt::format(
-            "  {:<32} median {:7.2f} ms  p95 {:7.2f} ms  ({:.1f} chains, {:.1f} hops)\n", kind.name,
-            median, p95,
+            "  {:<32} median {:7.2f} ms  p95 {:7.2f} ms  ({:.1f} chains, {:.1f} hops)  "
+            "(cpu median {:.2f} ms  p95 {:.2f} ms)\n",
+            kind.name, median, p95,
             static_cast<double>(kind.chains) / static_cast<double>(kind.samples.size()),
-            static_cast<double>(kind.hops) / static_cast<double>(kind.samples.size()));
+            static_cast<double>(kind.hops) / static_cast<double>(kind.samples.size()), cpu_median,
+            cpu_p95);
         all.insert(all.end(), kind.samples.begin(), kind.samples.end());
     }
     const auto [median, p95] = percentiles(all);

@@ -25,6 +25,7 @@ using inmaek::handlers::Reply;
 using inmaek::storage::Database;
 using inmaek::storage::DatabaseOptions;
 using inmaek::storage::Id;
+using inmaek::storage::LeadFilter;
 using inmaek::storage::SearchKind;
 using inmaek::storage::SearchResults;
 using inmaek::storage::UnitOfWork;
@@ -416,6 +417,17 @@ TEST_P(Query, LeadsByCompanyAndIndustryFollowChangesOfTheirLeads) {
     ASSERT_EQ(say("/undo", "en").kind, Reply::Kind::ok);
     EXPECT_TRUE(contains(titles("company:삼성 stage:proposal value>10억"), "Leads (1)\n#2 "));
     EXPECT_EQ(stale_copies(), "0");
+
+    // One statement counts and pages; a page past the end (the API's) still has the count.
+    const auto past_the_end = database_->transact([&](UnitOfWork& work) {
+        const auto workspace = work.workspaces().workspace_of_chat("telegram", kTeamChat);
+        LeadFilter filter;
+        filter.company_id = 3;  // 삼성전자, the third company of seed()
+        filter.offset = 5;
+        return work.leads().list(workspace->id, filter);
+    });
+    EXPECT_TRUE(past_the_end.items.empty());
+    EXPECT_EQ(past_the_end.total, 1);
 }
 
 }  // namespace
