@@ -165,12 +165,10 @@ void load_meeting_links(Loader& load, const DataSize& o) {
              "SELECT meeting_id, 0, " +
                  load.ws() + ", 1 + (meeting_id * 31) % " + n(o.contacts) + " FROM " + picked);
     for (int k = 1; k <= 2; ++k) {
-        const auto meeting = n(o.meetings + k);
         load.run("meeting_companies +" + n(k),
-                 "INSERT INTO meeting_companies (meeting_id, position, workspace_id, company_id) "
-                 "VALUES (" +
-                     meeting + ", 0, " + load.ws() + ", " + n(o.companies + k) + "), (" + meeting +
-                     ", 1, " + load.ws() + ", " + n(k) + ")");
+                 fmt::format("INSERT INTO meeting_companies (meeting_id, position, workspace_id, "
+                             "company_id) VALUES ({0}, 0, {1}, {2}), ({0}, 1, {1}, {3})",
+                             o.meetings + k, load.ws(), o.companies + k, k));
     }
 }
 
