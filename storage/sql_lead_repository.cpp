@@ -67,6 +67,9 @@ constexpr auto kListLeads = R"sql(
     FROM leads AS l
     LEFT JOIN users AS u ON u.workspace_id = l.workspace_id AND u.id = l.owner_id
     WHERE l.workspace_id = :workspace_id)sql";
+// Up to this many matches, a page is sorted from all of them (LeadQuery::list_sql): a few
+// milliseconds at most, whatever the filter.
+constexpr long long kFewLeads = 5000;
 constexpr auto kCountLeads = "SELECT COUNT(*) FROM leads AS l WHERE l.workspace_id = :workspace_id";
 constexpr auto kLeadCompanyNames = R"sql(
     SELECT c.name FROM lead_companies AS lc
@@ -105,98 +108,103 @@ struct LeadFields {
 
 /// The conditions and order of a lead filter as SQL with named parameters; user input only
 /// ever reaches the statement as bound values.
+///
+/// company: and industry: start from the companies. Their links carry a copy of the lead's
+/// filtered columns (schemas/0014), so the lead's own conditions are checked there too, in the
+/// index of the links by company, and only the leads that pass them are read. The outer query
+/// checks them again on the lead itself, which stays the truth.
 class LeadQuery {
 public:
-    LeadQuery(Id workspace_id, const LeadFilter& filter) : workspace_id_(workspace_id) {
-        for (const auto& stage : filter.stages) {
-            stages_.push_back(stage);
+    LeadQuery(Id workspace_id, const LeadFilter& filter, bool postgresql)
+        : workspace_id_(workspace_id) {
+        stages_.assign(filter.stages.begin(), filter.stages.end());
+        owner_id_ = filter.owner_id;
+        unowned_ = !filter.owner_id && filter.unowned;
+        set_value(filter.value_above, above_, above_currency_);
+        set_value(filter.value_below, below_, below_currency_);
+        above_inclusive_ = filter.value_above && filter.value_above->inclusive;
+        below_inclusive_ = filter.value_below && filter.value_below->inclusive;
+        if (filter.created_from) created_from_ = filter.created_from->time_since_epoch().count();
+        if (filter.created_before) {
+            created_before_ = filter.created_before->time_since_epoch().count();
         }
-        if (!stages_.empty()) {
-            std::string list;
-            for (std::size_t i = 0; i < stages_.size(); ++i) {
-                list += (i == 0 ? ":stage" : ", :stage") + std::to_string(i);
-            }
-            where_ += " AND l.stage IN (" + list + ")";
-        }
+        if (filter.due_by) due_by_ = day_to_db(*filter.due_by);
+
+        where_ = lead_conditions("l", "");
         if (filter.company_id) {
             company_id_ = *filter.company_id;
             where_ +=
-                " AND l.id IN (SELECT lead_id FROM lead_companies"
-                " WHERE workspace_id = :company_workspace AND company_id = :company_id)";
-        }
-        if (filter.owner_id) {
-            owner_id_ = *filter.owner_id;
-            where_ += " AND l.owner_id = :owner_id";
-        } else if (filter.unowned) {
-            where_ += " AND l.owner_id IS NULL";
+                " AND l.id IN (SELECT lc.lead_id FROM lead_companies AS lc"
+                " WHERE lc.workspace_id = :company_workspace AND lc.company_id = :company_id" +
+                lead_conditions("lc", kCompanyPrefix) + ")";
         }
         if (!filter.industry.empty()) {
             // Few companies name an industry: their leads are found from them, not each lead's
             // companies looked at in turn.
+            // SQLite's LIKE ignores the case of ASCII letters (and lower() folds no other);
+            // PostgreSQL's LIKE minds case. lower() on every company is a third of the query.
             industry_ = "%" + escape_like(lower_ascii(filter.industry)) + "%";
             where_ +=
                 " AND l.id IN (SELECT lc.lead_id FROM companies AS c JOIN lead_companies AS lc"
                 " ON lc.workspace_id = c.workspace_id AND lc.company_id = c.id"
-                " WHERE c.workspace_id = :industry_workspace"
-                " AND lower(c.industry) LIKE :industry ESCAPE '\\')";
-        }
-        add_value(filter.value_above, ">", above_, above_currency_, "above");
-        add_value(filter.value_below, "<", below_, below_currency_, "below");
-        if (filter.created_from) {
-            created_from_ = filter.created_from->time_since_epoch().count();
-            where_ += " AND l.created_at >= :created_from";
-        }
-        if (filter.created_before) {
-            created_before_ = filter.created_before->time_since_epoch().count();
-            where_ += " AND l.created_at < :created_before";
-        }
-        if (filter.due_by) {
-            due_by_ = day_to_db(*filter.due_by);
-            where_ += " AND l.due IS NOT NULL AND l.due <= :due_by";
+                " WHERE c.workspace_id = :industry_workspace AND " +
+                std::string{postgresql ? "lower(c.industry)" : "c.industry"} +
+                " LIKE :industry ESCAPE '\\'" + lead_conditions("lc", kIndustryPrefix) + ")";
         }
         order_ = order_by(filter);
         limit_ = sql_limit(filter.limit);
         offset_ = std::max(filter.offset, 0);
     }
 
-    [[nodiscard]] std::string list_sql() const {
-        return std::string{kListLeads} + where_ + order_ + " LIMIT :limit" +
+    /// The page's rows. With `few` matches (the count knows), every match is found by the
+    /// filter's own best plan and then sorted: otherwise a planner may walk an index in the
+    /// sort's order expecting a page of matches soon, and read every row of a stage to find
+    /// none (PostgreSQL did, for `stage:negotiation value>10억 owner:@user7`).
+    [[nodiscard]] std::string list_sql(bool few) const {
+        const std::string page = order_ + " LIMIT :limit" + (offset_ > 0 ? " OFFSET :offset" : "");
+        if (few) {
+            return "WITH matches AS MATERIALIZED (" + std::string{kListLeads} + where_ +
+                   ") SELECT * FROM matches AS l" + page;
+        }
+        return std::string{kListLeads} + where_ + page;
+    }
+    /// Whether the leads are found from companies (company:, industry:): then they are at most
+    /// those companies' leads, usually few, and one statement counts and pages them.
+    [[nodiscard]] bool from_companies() const { return company_id_ || industry_; }
+    /// list_sql(true) with the number of all matches as a last column.
+    [[nodiscard]] std::string counted_list_sql() const {
+        return "WITH matches AS MATERIALIZED (" + std::string{kListLeads} + where_ +
+               ") SELECT l.*, COUNT(*) OVER () FROM matches AS l" + order_ + " LIMIT :limit" +
                (offset_ > 0 ? " OFFSET :offset" : "");
     }
+    [[nodiscard]] bool first_page() const { return offset_ == 0; }
+    /// Whether the page lies past the last of `total` matches.
+    [[nodiscard]] bool past_the_end(long long total) const { return offset_ >= total; }
     [[nodiscard]] std::string count_sql() const { return std::string{kCountLeads} + where_; }
 
     /// Adds the uses of every parameter the SQL names.
     void bind(soci::statement& statement, bool with_limit) {
         statement.exchange(soci::use(workspace_id_, "workspace_id"));
-        for (std::size_t i = 0; i < stages_.size(); ++i) {
-            statement.exchange(soci::use(stages_[i], "stage" + std::to_string(i)));
-        }
-        // PostgreSQL binds each placeholder once: the subqueries name the workspace anew.
+        bind_lead_conditions(statement, "");
+        // PostgreSQL binds each placeholder once: the subqueries name their parameters anew.
         if (company_id_) {
             statement.exchange(soci::use(workspace_id_, "company_workspace"));
             statement.exchange(soci::use(*company_id_, "company_id"));
+            bind_lead_conditions(statement, kCompanyPrefix);
         }
-        if (owner_id_) statement.exchange(soci::use(*owner_id_, "owner_id"));
         if (industry_) {
             statement.exchange(soci::use(workspace_id_, "industry_workspace"));
             statement.exchange(soci::use(*industry_, "industry"));
+            bind_lead_conditions(statement, kIndustryPrefix);
         }
-        if (above_) {
-            statement.exchange(soci::use(*above_, "above"));
-            statement.exchange(soci::use(above_currency_, "above_currency"));
-        }
-        if (below_) {
-            statement.exchange(soci::use(*below_, "below"));
-            statement.exchange(soci::use(below_currency_, "below_currency"));
-        }
-        if (created_from_) statement.exchange(soci::use(*created_from_, "created_from"));
-        if (created_before_) statement.exchange(soci::use(*created_before_, "created_before"));
-        if (due_by_) statement.exchange(soci::use(*due_by_, "due_by"));
         if (with_limit) statement.exchange(soci::use(limit_, "limit"));
         if (with_limit && offset_ > 0) statement.exchange(soci::use(offset_, "offset"));
     }
 
 private:
+    static constexpr auto kCompanyPrefix = "c_";
+    static constexpr auto kIndustryPrefix = "i_";
+
     static std::string lower_ascii(std::string text) {
         for (auto& c : text) {
             if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
@@ -211,14 +219,67 @@ private:
         }
         return out;
     }
-
-    void add_value(const std::optional<ValueBound>& bound, std::string_view comparison,
-                   std::optional<Int>& amount, std::string& currency, const std::string& name) {
+    static void set_value(const std::optional<ValueBound>& bound, std::optional<Int>& amount,
+                          std::string& currency) {
         if (!bound) return;
         amount = bound->value.amount;
         currency = bound->value.currency;
-        where_ += " AND l.value_currency = :" + name + "_currency AND l.value_amount " +
-                  std::string{comparison} + (bound->inclusive ? "= :" : " :") + name;
+    }
+
+    /// The filter's conditions on the lead's own columns, as named by `alias` (leads, or a
+    /// link's copy of them), with parameters named `prefix`…
+    [[nodiscard]] std::string lead_conditions(const std::string& alias,
+                                              const std::string& prefix) const {
+        const auto column = [&](std::string_view name) {
+            return " AND " + alias + "." + std::string{name};
+        };
+        std::string sql;
+        if (!stages_.empty()) {
+            std::string list;
+            for (std::size_t i = 0; i < stages_.size(); ++i) {
+                list += (i == 0 ? ":" : ", :") + prefix + "stage" + std::to_string(i);
+            }
+            sql += column("stage") + " IN (" + list + ")";
+        }
+        if (owner_id_) sql += column("owner_id") + " = :" + prefix + "owner_id";
+        if (unowned_) sql += column("owner_id") + " IS NULL";
+        const auto value = [&](bool inclusive, std::string_view comparison,
+                               const std::string& name) {
+            sql += column("value_currency") + " = :" + prefix + name + "_currency" +
+                   column("value_amount") + " " + std::string{comparison} +
+                   (inclusive ? "= :" : " :") + prefix + name;
+        };
+        if (above_) value(above_inclusive_, ">", "above");
+        if (below_) value(below_inclusive_, "<", "below");
+        if (created_from_) sql += column("created_at") + " >= :" + prefix + "created_from";
+        if (created_before_) sql += column("created_at") + " < :" + prefix + "created_before";
+        if (due_by_) {
+            sql += column("due") + " IS NOT NULL" + column("due") + " <= :" + prefix + "due_by";
+        }
+        return sql;
+    }
+
+    /// The uses of lead_conditions(…, prefix).
+    void bind_lead_conditions(soci::statement& statement, const std::string& prefix) {
+        for (std::size_t i = 0; i < stages_.size(); ++i) {
+            statement.exchange(soci::use(stages_[i], prefix + "stage" + std::to_string(i)));
+        }
+        if (owner_id_) statement.exchange(soci::use(*owner_id_, prefix + "owner_id"));
+        if (above_) {
+            statement.exchange(soci::use(*above_, prefix + "above"));
+            statement.exchange(soci::use(above_currency_, prefix + "above_currency"));
+        }
+        if (below_) {
+            statement.exchange(soci::use(*below_, prefix + "below"));
+            statement.exchange(soci::use(below_currency_, prefix + "below_currency"));
+        }
+        if (created_from_) {
+            statement.exchange(soci::use(*created_from_, prefix + "created_from"));
+        }
+        if (created_before_) {
+            statement.exchange(soci::use(*created_before_, prefix + "created_before"));
+        }
+        if (due_by_) statement.exchange(soci::use(*due_by_, prefix + "due_by"));
     }
 
     static std::string order_by(const LeadFilter& filter) {
@@ -243,11 +304,14 @@ private:
     std::deque<std::string> stages_;
     std::optional<Int> company_id_;
     std::optional<Int> owner_id_;
+    bool unowned_ = false;
     std::optional<std::string> industry_;
     std::optional<Int> above_;
     std::string above_currency_;
+    bool above_inclusive_ = false;
     std::optional<Int> below_;
     std::string below_currency_;
+    bool below_inclusive_ = false;
     std::optional<Int> created_from_;
     std::optional<Int> created_before_;
     std::optional<std::string> due_by_;
@@ -519,28 +583,46 @@ std::vector<Lead> SqlLeadRepository::page(Id workspace_id, Id after_id, int limi
 }
 
 Page<LeadListItem> SqlLeadRepository::list(Id workspace_id, const LeadFilter& filter) {
-    LeadQuery query(workspace_id, filter);
+    LeadQuery query(workspace_id, filter, postgresql_);
     Page<LeadListItem> page;
-    {
-        long long total = 0;
+    LeadRow row;
+    Nullable<std::string> owner;
+    const auto add_item = [&] {
+        page.items.push_back({row.to_record(), {}, owner.get().value_or("")});
+    };
+    long long total = -1;  // unknown
+    if (query.from_companies()) {
+        // One pass over the matches instead of two; a page past the end counts them below.
+        long long counted = 0;
+        auto statement = prepare(session_, query.counted_list_sql(), [&](soci::statement& st) {
+            row.bind(st);
+            owner.bind_into(st);
+            st.exchange(soci::into(counted));
+            query.bind(st, true);
+        });
+        for_each_row(statement, add_item);
+        if (!page.items.empty()) {
+            total = counted;
+        } else if (query.first_page()) {
+            total = 0;
+        }
+    }
+    if (total < 0) {
         auto count = prepare(session_, query.count_sql(), [&](soci::statement& st) {
             st.exchange(soci::into(total));
             query.bind(st, false);
         });
         run_single(count);
-        page.total = total;
     }
-    {
-        LeadRow row;
-        Nullable<std::string> owner;
-        auto statement = prepare(session_, query.list_sql(), [&](soci::statement& st) {
-            row.bind(st);
-            owner.bind_into(st);
-            query.bind(st, true);
-        });
-        for_each_row(statement, [&] {
-            page.items.push_back({row.to_record(), {}, owner.get().value_or("")});
-        });
+    page.total = total;
+    if (!query.from_companies() && !query.past_the_end(total)) {
+        auto statement =
+            prepare(session_, query.list_sql(total <= kFewLeads), [&](soci::statement& st) {
+                row.bind(st);
+                owner.bind_into(st);
+                query.bind(st, true);
+            });
+        for_each_row(statement, add_item);
     }
     const Int workspace = workspace_id;
     Int lead_id = 0;

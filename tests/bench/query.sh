@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Benchmark of /find and /leads (not a test): inmaek_bench_query (tests/bench/query_bench.cpp)
-# loads one workspace with 1,000,000 meetings (notes of Korean and English words), 100,000 leads,
-# 5,000 companies and 20,000 contacts, then times searches and three-filter lead lists on a
-# SQLite file and on a throwaway PostgreSQL cluster (tests/support/pg_cluster.sh).
-#   tests/bench/query.sh                               # both backends, full size
+# Benchmark of /find, /leads and /path (not a test): inmaek_bench_query (tests/bench/query_bench.cpp)
+# loads one workspace (tests/bench/bench_data.hpp) with 1,000,000 meetings (notes of Korean and
+# English words, two companies each, a third of them with one of 20 large customers), 100,000
+# leads, 5,000 companies and 20,000 contacts, then times searches, three-filter lead lists and the
+# shortest chains between companies on a SQLite file and on a throwaway PostgreSQL cluster
+# (tests/support/pg_cluster.sh).
+#   tests/bench/query.sh                               # both backends, full size, every part
 #   BACKENDS=sqlite3 tests/bench/query.sh --meetings 100000 --leads 10000
+#   tests/bench/query.sh --only leads,path             # loads only what those parts read
 # Env: BUILD=build RUNS=200 BACKENDS="sqlite3 postgresql"; extra arguments go to the program.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"

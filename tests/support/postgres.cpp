@@ -188,6 +188,23 @@ void execute(std::string_view url, const std::string& sql) {
     *open_session(url) << sql;
 }
 
+void take_back_lead_filter_copies(std::string_view url) {
+    auto session = open_session(url);
+    if (backend_of(url) == "sqlite3") {
+        *session << "DROP TRIGGER lead_companies_copy_lead";
+        *session << "DROP TRIGGER leads_copy_to_companies";
+    } else {
+        *session << "DROP FUNCTION lead_companies_copy_lead() CASCADE";
+        *session << "DROP FUNCTION leads_copy_to_companies() CASCADE";
+    }
+    *session << "DROP INDEX lead_companies_filter";
+    *session << "CREATE INDEX lead_companies_company ON lead_companies (workspace_id, company_id)";
+    for (const char* column :
+         {"stage", "owner_id", "value_currency", "value_amount", "created_at", "due"}) {
+        *session << std::string{"ALTER TABLE lead_companies DROP COLUMN "} + column;
+    }
+}
+
 TempDir::TempDir() {
     static std::atomic<int> counter{0};
     path_ = std::filesystem::path(::testing::TempDir()) /

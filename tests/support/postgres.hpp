@@ -74,6 +74,11 @@ void drop_postgres_database(std::string_view url);
 /// Runs one statement on the database of `url` through a session of its own.
 void execute(std::string_view url, const std::string& sql);
 
+/// Takes back migration 0014 (lead_companies' copy of its lead's filtered columns), rows kept,
+/// for tests that go back to an older schema and migrate again: the runner applies every
+/// migration above the latest one recorded, so each later one must go first.
+void take_back_lead_filter_copies(std::string_view url);
+
 /// A folder of its own under the test temp dir (created), removed with the object.
 class TempDir {
 public:

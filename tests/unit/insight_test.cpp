@@ -25,6 +25,7 @@ using inmaek::test::backends;
 using inmaek::test::execute;
 using inmaek::test::FreshDatabase;
 using inmaek::test::query_text;
+using inmaek::test::take_back_lead_filter_copies;
 
 constexpr auto kTeamChat = "-1001234567890";
 constexpr auto kOtherTeamChat = "-1009999999999";
@@ -164,6 +165,7 @@ TEST_P(Insight, LinksCountMeetingsKeepTheLatestAndMatchARebuildAndTheBackfill) {
     // The runner applies the migrations above the latest, so every one after 0011 goes too.
     execute(fresh_.url(), "DROP TABLE company_links");
     execute(fresh_.url(), "DROP TABLE server_secrets");
+    take_back_lead_filter_copies(fresh_.url());
     execute(fresh_.url(), "DELETE FROM schema_migrations WHERE version >= 11");
     database_ = std::make_unique<Database>(DatabaseOptions{.url = fresh_.url()});
     database_->migrate();

@@ -26,6 +26,7 @@ using inmaek::handlers::Reply;
 using inmaek::storage::Database;
 using inmaek::storage::DatabaseOptions;
 using inmaek::storage::Id;
+using inmaek::storage::LeadFilter;
 using inmaek::storage::SearchKind;
 using inmaek::storage::SearchResults;
 using inmaek::storage::UnitOfWork;
@@ -34,6 +35,7 @@ using inmaek::test::backends;
 using inmaek::test::execute;
 using inmaek::test::FreshDatabase;
 using inmaek::test::query_text;
+using inmaek::test::take_back_lead_filter_copies;
 using namespace std::chrono_literals;
 
 constexpr auto kTeamChat = "-1001234567890";
@@ -244,6 +246,7 @@ TEST_P(Query, BackfillIndexesRowsWrittenBeforeTheMigration) {
     execute(url, "DROP TABLE api_keys");
     execute(url, "DROP TABLE server_secrets");
     execute(url, "DROP TABLE company_links");
+    take_back_lead_filter_copies(url);
     execute(url, "DELETE FROM schema_migrations WHERE version >= 8");
     database_ = std::make_unique<Database>(DatabaseOptions{.url = url});
     // 0008 and every later one (numbers may skip: branches are given theirs ahead of merging).
@@ -358,6 +361,57 @@ TEST_P(Query, LeadsMistakeSaysWhatWasNotUnderstoodAndChangesNothing) {
     EXPECT_EQ(say("/leads owner:@nobodyhere", "en").title,
               "⚠️ Nobody on the team is called 'nobodyhere'.");
     EXPECT_EQ(query_text(fresh_.url(), "SELECT COUNT(*) FROM audit_log"), before);
+}
+
+TEST_P(Query, LeadsByCompanyAndIndustryFollowChangesOfTheirLeads) {
+    // company: and industry: check the lead's conditions in lead_companies' copy of its columns
+    // (schemas/0014): the copy follows every change of a lead and of its links.
+    seed();
+    say("/help", "en", kTeamChat, true);  // Jiwoo joins
+    log("/회사 add 삼성");
+    log("/lead add \"Foundry\" @삼성 @삼성전자 stage:proposal value:30억");  // lead #2
+    const auto titles = [&](const std::string& filters) {
+        const auto reply = say("/leads " + filters, "en");
+        return reply.lines.empty() ? reply.title : reply.title + "\n" + reply.lines.front();
+    };
+    const auto stale_copies = [&] {
+        return query_text(fresh_.url(),
+                          "SELECT COUNT(*) FROM lead_companies lc JOIN leads l ON l.id = lc.lead_id"
+                          " WHERE lc.stage IS DISTINCT FROM l.stage"
+                          " OR lc.owner_id IS DISTINCT FROM l.owner_id"
+                          " OR lc.value_currency IS DISTINCT FROM l.value_currency"
+                          " OR lc.value_amount IS DISTINCT FROM l.value_amount"
+                          " OR lc.created_at IS DISTINCT FROM l.created_at"
+                          " OR lc.due IS DISTINCT FROM l.due");
+    };
+    EXPECT_TRUE(contains(titles("industry:반도체 stage:proposal value>10억"), "Leads (1)\n#2 "));
+    EXPECT_EQ(titles("company:삼성 stage:negotiation"), "No lead matches.");
+
+    log("/lead 2 stage:negotiation value:$5M due:3/31 owner:@jiwoo");
+    EXPECT_TRUE(contains(titles("company:삼성 stage:negotiation value>$1M due:3/31 owner:@jiwoo"),
+                         "Leads (1)\n#2 "));
+    EXPECT_EQ(titles("industry:반도체 value>10억"), "No lead matches.");
+    EXPECT_EQ(stale_copies(), "0");
+    ASSERT_EQ(say("/undo", "en").kind, Reply::Kind::ok);
+    EXPECT_TRUE(contains(titles("industry:반도체 stage:proposal value>=30억"), "Leads (1)\n#2 "));
+    EXPECT_EQ(stale_copies(), "0");
+
+    // The merge drops lead #2's link to 삼성 (it has 삼성전자 already); the undo writes it anew.
+    ASSERT_EQ(say("/company merge 삼성 삼성전자", "en").kind, Reply::Kind::ok);
+    ASSERT_EQ(say("/undo", "en").kind, Reply::Kind::ok);
+    EXPECT_TRUE(contains(titles("company:삼성 stage:proposal value>10억"), "Leads (1)\n#2 "));
+    EXPECT_EQ(stale_copies(), "0");
+
+    // One statement counts and pages; a page past the end (the API's) still has the count.
+    const auto past_the_end = database_->transact([&](UnitOfWork& work) {
+        const auto workspace = work.workspaces().workspace_of_chat("telegram", kTeamChat);
+        LeadFilter filter;
+        filter.company_id = 3;  // 삼성전자, the third company of seed()
+        filter.offset = 5;
+        return work.leads().list(workspace->id, filter);
+    });
+    EXPECT_TRUE(past_the_end.items.empty());
+    EXPECT_EQ(past_the_end.total, 1);
 }
 
 }  // namespace
