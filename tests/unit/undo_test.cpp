@@ -2,60 +2,29 @@
 // the test moves (from 2025-02-04 09:00 KST).
 #include <gtest/gtest.h>
 
-#include "handlers/conversation.hpp"
-#include "storage/database.hpp"
-#include "tests/support/postgres.hpp"
+#include "tests/support/chat_test.hpp"
 
 namespace {
 
-using inmaek::handlers::Conversation;
-using inmaek::handlers::ConversationPolicy;
-using inmaek::handlers::Message;
-using inmaek::handlers::Platform;
 using inmaek::handlers::Reply;
-using inmaek::storage::Database;
-using inmaek::storage::DatabaseOptions;
 using inmaek::storage::Id;
 using inmaek::storage::UnitOfWork;
 using inmaek::test::backend_name;
 using inmaek::test::backends;
-using inmaek::test::FreshDatabase;
+using inmaek::test::Person;
 using namespace std::chrono_literals;
 
 constexpr auto kMinji = "5012345678";  // the first to speak: admin
 constexpr auto kJun = "5087654321";    // a member
 
-class Undo : public ::testing::TestWithParam<std::string> {
+class Undo : public inmaek::test::ChatTest {
 protected:
-    void SetUp() override {
-        DatabaseOptions options;
-        options.url = fresh_.url();
-        database_ = std::make_unique<Database>(options);
-        database_->migrate();
-        conversation_ = std::make_unique<Conversation>(ConversationPolicy{});
-    }
-    void TearDown() override {
-        conversation_.reset();
-        database_.reset();
-    }
-
     Reply say(const std::string& text, const std::string& user = kMinji) {
-        Message message;
-        message.platform = Platform::telegram;
-        message.event_key = std::to_string(++sequence_);
-        message.chat_id = "-1001234567890";
-        message.chat_title = "Partners Team";
-        message.sender.id = user;
-        message.sender.display_name = user == kMinji ? "Minji Kim" : "Jun Park";
-        message.sender.handle = user == kMinji ? "minji_kim" : "jun_park";
-        message.sender.locale = "en";
-        message.text = text;
-        message.received_at = now_;
-        message.source_message_id = std::to_string(sequence_);
+        const Person who =
+            user == kMinji ? inmaek::test::kMinji : Person{kJun, "Jun Park", "jun_park"};
+        const auto reply = handle(message(text, who, "en")).reply;
         now_ += 1min;
-        return database_
-            ->transact([&](UnitOfWork& work) { return conversation_->handle(work, message); })
-            .reply;
+        return reply;
     }
     static std::string all(const Reply& reply) { return reply.plain_text(); }
     static bool has(const Reply& reply, std::string_view text) {
@@ -84,25 +53,6 @@ protected:
         return read(
             [&](UnitOfWork& w, Id ws) { return w.search().search(ws, query, 10, 40).total; });
     }
-    /// company_links (schemas/0011) as "company-other:meetings@latest meeting".
-    std::string links() {
-        const std::string aggregate =
-            fresh_.backend() == "sqlite3" ? "group_concat(x, ' ')" : "string_agg(x, ' ')";
-        return inmaek::test::query_text(
-            fresh_.url(), "SELECT COALESCE(" + aggregate +
-                              ", '') FROM (SELECT company_id || '-' || other_id || ':' || "
-                              "meetings || '@' || last_meeting_id AS x FROM company_links "
-                              "ORDER BY company_id, other_id) AS l");
-    }
-    /// The links a merge or an undo left are those a rebuild from the meetings computes.
-    void expect_links_as_rebuilt() {
-        const auto kept = links();
-        read([](UnitOfWork& w, Id ws) {
-            w.insights().rebuild_company_links(ws);
-            return 0;
-        });
-        EXPECT_EQ(links(), kept);
-    }
     /// Leads and summed value of a stage, as the pipeline totals (kept by triggers) say.
     std::pair<std::int64_t, std::int64_t> pipeline(const std::string& stage) {
         return read([&](UnitOfWork& w, Id ws) {
@@ -114,12 +64,6 @@ protected:
             return total;
         });
     }
-
-    FreshDatabase fresh_{GetParam()};
-    std::unique_ptr<Database> database_;
-    std::unique_ptr<Conversation> conversation_;
-    std::int64_t sequence_ = 2000;
-    std::chrono::sys_seconds now_{std::chrono::sys_days{std::chrono::year{2025} / 2 / 4}};
 };
 
 INSTANTIATE_TEST_SUITE_P(Backends, Undo, ::testing::ValuesIn(backends()), backend_name);
