@@ -354,6 +354,7 @@ public:
     std::optional<Lead> get(Id workspace_id, Id lead_id) override;
     std::optional<Lead> get_for_update(Id workspace_id, Id lead_id) override;
     void update(const Lead& before, const Lead& after, Id changed_by, Timestamp at) override;
+    void restore(const Lead& current, const Lead& restored, Timestamp at) override;
     std::vector<StageChange> history(Id workspace_id, Id lead_id) override;
     std::vector<Lead> open_for_company(Id workspace_id, Id company_id, int limit) override;
     std::vector<Lead> page(Id workspace_id, Id after_id, int limit) override;
@@ -367,6 +368,9 @@ public:
 private:
     /// The lead `sql` selects by (workspace_id, id), with its companies.
     std::optional<Lead> select_one(const std::string& sql, Id workspace_id, Id lead_id);
+    /// Writes every field and the companies of `after`; update() and restore() then see to the
+    /// stage history.
+    void write(const Lead& before, const Lead& after, Timestamp at);
     void insert_companies(Id workspace_id, Id lead_id, const std::vector<Id>& company_ids);
     void append_history(Id workspace_id, Id lead_id, const std::string& from_stage,
                         const std::string& to_stage, Id changed_by, Timestamp at);

@@ -53,6 +53,19 @@ protected:
         return read(
             [&](UnitOfWork& w, Id ws) { return w.search().search(ws, query, 10, 40).total; });
     }
+    /// The lead's stage history as "from>to@minutes after the first change", oldest first.
+    std::string moves(Id lead) {
+        const auto changes =
+            read([&](UnitOfWork& w, Id ws) { return w.leads().history(ws, lead); });
+        std::string out;
+        for (const auto& change : changes) {
+            const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(
+                change.changed_at - changes.front().changed_at);
+            out += (out.empty() ? "" : " ") + change.from_stage + ">" + change.to_stage + "@" +
+                   std::to_string(minutes.count());
+        }
+        return out;
+    }
     /// Leads and summed value of a stage, as the pipeline totals (kept by triggers) say.
     std::pair<std::int64_t, std::int64_t> pipeline(const std::string& stage) {
         return read([&](UnitOfWork& w, Id ws) {
@@ -134,6 +147,44 @@ TEST_P(Undo, ALeadChangeGoesBackToItsBeforeImageAndThePipelineFollows) {
     const auto card = all(say("/lead 1"));
     EXPECT_NE(card.find("2025-03-01"), std::string::npos) << card;
     EXPECT_EQ(card.find("board said yes"), std::string::npos) << card;
+}
+
+TEST_P(Undo, AnUndoneStageMoveLeavesNoTraceInTheHistoryOrThePipelinesMoves) {
+    say("/lead add \"KakaoTalk x ChatGPT\" @Kakao stage:proposal");  // 00:00
+    say("/lead 1 stage:negotiation");                                // 00:01
+    say("/lead 1 stage:proposal");                                   // 00:02
+    say("/lead 1 stage:negotiation");                                // 00:03
+    ASSERT_EQ(moves(1),
+              ">proposal@0 proposal>negotiation@1 negotiation>proposal@2 "
+              "proposal>negotiation@3");
+
+    const auto undone = say("/undo");
+    ASSERT_EQ(undone.kind, Reply::Kind::ok) << all(undone);
+    EXPECT_EQ(moves(1), ">proposal@0 proposal>negotiation@1 negotiation>proposal@2")
+        << "the move of 00:03 is gone, not answered by a move back; the earlier ones stay";
+    EXPECT_EQ(pipeline("proposal").first, 1);
+    EXPECT_EQ(say("/history @Kakao").title, "🕘 Kakao · history (3)");
+    say("/undo");  // already undone: nothing more goes
+    EXPECT_EQ(moves(1), ">proposal@0 proposal>negotiation@1 negotiation>proposal@2");
+
+    // A change that moved nothing leaves the history as it is; the undo itself is audited.
+    say("/lead 1 value:5억");
+    EXPECT_EQ(say("/undo").kind, Reply::Kind::ok);
+    EXPECT_EQ(moves(1), ">proposal@0 proposal>negotiation@1 negotiation>proposal@2");
+    EXPECT_EQ(inmaek::test::query_text(fresh_.url(),
+                                       "SELECT COUNT(*) FROM audit_log WHERE action = 'undo'"),
+              "2");
+}
+
+TEST_P(Undo, ThePipelineDoesNotCountAnUndoneMoveAmongThisMonthsMoves) {
+    say("/lead add \"HBM supply\" @Samsung stage:proposal");
+    say("/lead 1 stage:negotiation");
+    ASSERT_TRUE(has(say("/pipeline"), "proposal → negotiation")) << all(say("/pipeline"));
+    ASSERT_EQ(say("/undo").kind, Reply::Kind::ok);
+    const auto pipeline = say("/pipeline");
+    EXPECT_FALSE(has(pipeline, "→ negotiation")) << all(pipeline);
+    EXPECT_TRUE(has(pipeline, "New leads (1)")) << all(pipeline);
+    EXPECT_TRUE(has(pipeline, "  proposal 1")) << all(pipeline);
 }
 
 TEST_P(Undo, ALeadChangedAgainByAnotherIsNotRolledBack) {
