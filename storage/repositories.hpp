@@ -107,6 +107,8 @@ public:
     /// Up to `limit` contacts with an id above `after_id`, by id (keyset pagination).
     virtual std::vector<Contact> page(Id workspace_id, Id after_id, int limit) = 0;
     /// Writes name, name_key, company, title, email and phone; false when there is no such row.
+    /// A contact who changes company takes their meetings' company_links along (those of the
+    /// company left and of the one joined are computed again).
     virtual bool update(const Contact& contact) = 0;
     /// Up to `limit` meetings that name the contact.
     virtual std::vector<EntityRef> references(Id workspace_id, Id contact_id, int limit) = 0;

@@ -176,7 +176,8 @@ std::vector<EntityRef> select_references(soci::session& session, const char* sql
 /// Runs a write bound to the given integers in order; returns the rows it changed.
 long long execute_with(soci::session& session, const char* sql, const std::vector<Int>& values);
 /// Computes one company's rows of company_links (schemas/0011) again from the meetings, after a
-/// change that /meet's counting cannot follow: a meeting deleted, a company merged or unmerged.
+/// change that /meet's counting cannot follow: a meeting deleted, a company merged or unmerged, a
+/// contact who was met moving to another company.
 void refresh_company_links(soci::session& session, Id workspace_id, Id company_id);
 
 class SqlWorkspaceRepository final : public WorkspaceRepository {
@@ -278,6 +279,9 @@ public:
     bool remove(Id workspace_id, Id contact_id) override;
 
 private:
+    /// Writes the contact's columns.
+    void write(const Contact& contact);
+
     soci::session& session_;
 
     CachedStatement get_;

@@ -116,6 +116,38 @@ TEST_P(Insight, LinksCountMeetingsKeepTheLatestAndMatchARebuildAndTheBackfill) {
     EXPECT_EQ(links(), kept);
 }
 
+TEST_P(Insight, LinksFollowAContactWhoMovesToAnotherCompany) {
+    seed();
+    log("/연락처 add 케빈 와일");
+    ASSERT_EQ(chains_of(paths("openai", "카카오")), "OpenAI → 카카오 (#1)");
+    const auto ws = workspace_id();
+    // What the API's PATCH /contacts/{id} and an import do: write the contact with its company.
+    const auto move = [&](Id contact, std::optional<Id> company) {
+        database_->transact([&](UnitOfWork& work) {
+            auto person = work.contacts().get(ws, contact).value();
+            person.company_id = company;
+            EXPECT_TRUE(work.contacts().update(person));
+        });
+    };
+
+    // 샘 알트먼 (OpenAI) was met at 카카오's meeting #1; now he is at SK Group.
+    move(1, company("skgroup"));
+    EXPECT_TRUE(paths("openai", "카카오").empty());
+    EXPECT_EQ(chains_of(paths("skgroup", "카카오")), "SK Group → 카카오 (#1)");
+    expect_links_as_rebuilt();
+    // Without a company he links nobody; given one again (as an import does), he links it.
+    move(1, std::nullopt);
+    EXPECT_TRUE(paths("skgroup", "카카오").empty());
+    expect_links_as_rebuilt();
+    move(1, company("openai"));
+    EXPECT_EQ(chains_of(paths("openai", "카카오")), "OpenAI → 카카오 (#1)");
+    expect_links_as_rebuilt();
+    // A contact never met moves without touching the links.
+    const auto before = links();
+    move(2, company("naver"));
+    EXPECT_EQ(links(), before);
+}
+
 TEST_P(Insight, HistoryListsMeetingsMovesAndFollowUpsNewestFirst) {
     seed();
     log("/리드 add \"KakaoTalk × ChatGPT\" @카카오 @OpenAI 단계:미팅 금액:50억");
