@@ -452,8 +452,7 @@ private:
         co_return response;
     }
 
-    /// Writes a response whose body is info.body_file, chunk by chunk with a deadline for each
-    /// (a download may take long; a client that stops reading is closed), and logs the request.
+    /// Writes a response whose body is info.body_file (a download), and logs the request.
     net::awaitable<void> write_file(Response& head, const RequestInfo& info,
                                     const RequestSummary& summary, Clock::time_point started) {
         http::response<http::file_body> response{head.result(), head.version()};
@@ -472,33 +471,11 @@ private:
             co_return;
         }
         response.keep_alive(head.keep_alive());
-        response.set(http::field::server, "inmaek");
-        response.set("X-Request-Id", info.id);
         response.prepare_payload();
-        http::response_serializer<http::file_body> serializer{response};
-        while (!ec && !serializer.is_done()) {
-            stream_.expires_after(options().read_timeout);
-            std::size_t ignored_n = 0;
-            std::tie(ec, ignored_n) =
-                co_await http::async_write_some(stream_, serializer, kUseTuple);
-        }
-        const auto ms =
-            std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
-        spdlog::info(
-            "request id={} method={} target={} status={} ms={} platform={} command={} "
-            "bytes_in={}",
-            info.id, LogValue(summary.method).view(), LogValue(summary.path).view(),
-            response.result_int(), ms, LogValue(info.platform).view(),
-            LogValue(info.command).view(), summary.bytes_in);
-        if (ec) {
-            spdlog::debug("request id={} response not written: {}", info.id, ec.message());
-            error_code closing;
-            stream_.socket().close(closing);
-        }
+        co_await send(response, info, summary, started);
     }
 
-    /// Writes a response (with a deadline: a client that does not read is closed) and logs
-    /// the request's one line.
+    /// Writes a response held in memory, and logs the request.
     net::awaitable<void> write(Response& response, const RequestInfo& info,
                                const RequestSummary& summary, Clock::time_point started) {
         try {
@@ -511,10 +488,25 @@ private:
             response.keep_alive(false);
             response.prepare_payload();
         }
+        co_await send(response, info, summary, started);
+    }
+
+    /// Sends a prepared response piece by piece, each piece with a deadline (a client that stops
+    /// reading is closed, while a long download is not cut off), and logs the request's one line.
+    /// A response in memory usually goes in one piece, head and body together.
+    template <class Body>
+    net::awaitable<void> send(http::response<Body>& response, const RequestInfo& info,
+                              const RequestSummary& summary, Clock::time_point started) {
         response.set(http::field::server, "inmaek");
         response.set("X-Request-Id", info.id);
-        stream_.expires_after(options().read_timeout);
-        auto [ec, ignored_n] = co_await http::async_write(stream_, response, kUseTuple);
+        http::response_serializer<Body> serializer{response};
+        error_code ec;
+        do {
+            stream_.expires_after(options().read_timeout);
+            std::size_t ignored_n = 0;
+            std::tie(ec, ignored_n) =
+                co_await http::async_write_some(stream_, serializer, kUseTuple);
+        } while (!ec && !serializer.is_done());
         const auto ms =
             std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
         // Never headers, bodies or query strings: they carry tokens and personal data.
@@ -526,8 +518,8 @@ private:
             LogValue(info.command).view(), summary.bytes_in);
         if (ec) {
             spdlog::debug("request id={} response not written: {}", info.id, ec.message());
-            error_code ignored;
-            stream_.socket().close(ignored);
+            error_code closing;
+            stream_.socket().close(closing);
         }
     }
 

@@ -177,7 +177,9 @@ std::string undo_one(Context& ctx, const storage::AuditEntry& e) {
         const auto current = ctx.db.leads().get_for_update(ws, e.entity_id).value();
         auto restored = lead_before(current, nlohmann::json::parse(e.before_json));
         restored.updated_at = ctx.now;
-        ctx.db.leads().update(current, restored, ctx.user.id, ctx.now);
+        // The move is taken out of the stage history, not answered by a move back: /history and
+        // the pipeline's moves then read as though it had never been made.
+        ctx.db.leads().restore(current, restored, ctx.now);
         return tr(ctx.lang, Msg::undo_lead, what, stage_label(ctx, restored.stage));
     }
     if (e.action == "done") {

@@ -107,6 +107,8 @@ public:
     /// Up to `limit` contacts with an id above `after_id`, by id (keyset pagination).
     virtual std::vector<Contact> page(Id workspace_id, Id after_id, int limit) = 0;
     /// Writes name, name_key, company, title, email and phone; false when there is no such row.
+    /// A contact who changes company takes their meetings' company_links along (those of the
+    /// company left and of the one joined are computed again).
     virtual bool update(const Contact& contact) = 0;
     /// Up to `limit` meetings that name the contact.
     virtual std::vector<EntityRef> references(Id workspace_id, Id contact_id, int limit) = 0;
@@ -148,6 +150,11 @@ public:
     /// Writes every field of the lead; records a stage change when the stage differs. `before`
     /// must come from get_for_update() in the same transaction, or a concurrent change is lost.
     virtual void update(const Lead& before, const Lead& after, Id changed_by, Timestamp at) = 0;
+    /// Writes `current` (from get_for_update()) back to `restored`, the before-image of the
+    /// change that made it, as though that change had not been made: the stage move it recorded
+    /// (the newest entry from restored.stage to current.stage) is deleted from the history rather
+    /// than answered by a move back, so the lead's history and the pipeline's moves omit it.
+    virtual void restore(const Lead& current, const Lead& restored, Timestamp at) = 0;
     virtual std::vector<StageChange> history(Id workspace_id, Id lead_id) = 0;
     /// Leads that are neither signed nor dropped, newest first.
     virtual std::vector<Lead> open_for_company(Id workspace_id, Id company_id, int limit) = 0;

@@ -55,6 +55,9 @@ constexpr auto kListByCompany = R"sql(
     FROM contacts WHERE workspace_id = :workspace_id AND company_id = :company_id
     ORDER BY name, id)sql";
 
+constexpr auto kSelectCompanyOfContact = R"sql(
+    SELECT company_id FROM contacts WHERE workspace_id = :workspace_id AND id = :id)sql";
+
 constexpr auto kUpdateContact = R"sql(
     UPDATE contacts SET name = :name, name_key = :name_key, company_id = :company_id,
                         title = :title, email = :email, phone = :phone
@@ -208,6 +211,35 @@ std::vector<Contact> SqlContactRepository::page(Id workspace_id, Id after_id, in
 }
 
 bool SqlContactRepository::update(const Contact& contact) {
+    // The company the contact leaves, read under the row's lock on PostgreSQL: a concurrent move
+    // of the same contact waits, so each move refreshes the company the other one left it at.
+    static const std::string kLockedCompany = std::string{kSelectCompanyOfContact} + " FOR UPDATE";
+    const Int workspace = contact.workspace_id;
+    const Int id = contact.id;
+    Nullable<Int> left;
+    {
+        auto statement = prepare(
+            session_, is_postgresql(session_) ? kLockedCompany.c_str() : kSelectCompanyOfContact,
+            [&](soci::statement& st) {
+                st.exchange(soci::use(workspace));
+                st.exchange(soci::use(id));
+                left.bind_into(st);
+            });
+        if (!run_single(statement)) return false;
+    }
+    write(contact);
+    // "One company's contact was met at the other's meeting" links follow the contact: the
+    // companies it leaves and joins are computed again, in this transaction, if it was met.
+    const auto from = id_from_db(left);
+    if (from != contact.company_id && !references(contact.workspace_id, contact.id, 1).empty()) {
+        for (const auto& company : {from, contact.company_id}) {
+            if (company) refresh_company_links(session_, contact.workspace_id, *company);
+        }
+    }
+    return true;
+}
+
+void SqlContactRepository::write(const Contact& contact) {
     const Int workspace = contact.workspace_id;
     const Int id = contact.id;
     Nullable<Int> company_id;
@@ -223,7 +255,6 @@ bool SqlContactRepository::update(const Contact& contact) {
         st.exchange(soci::use(id));
     });
     run(statement);
-    return statement.get_affected_rows() == 1;
 }
 
 }  // namespace inmaek::storage::sql

@@ -131,31 +131,6 @@ constexpr auto kMeetingContactNames = R"sql(
 constexpr auto kDeleteLinks = R"sql(
     DELETE FROM company_links WHERE workspace_id = :workspace_id)sql";
 
-// The backfill of schemas/0011 for one workspace.
-constexpr auto kRebuildLinks = R"sql(
-    INSERT INTO company_links (workspace_id, company_id, other_id, meetings, last_meeting_id,
-                               last_at)
-    WITH present AS (
-        SELECT workspace_id, meeting_id, company_id FROM meeting_companies
-        WHERE workspace_id = :workspace_id
-        UNION
-        SELECT mc.workspace_id, mc.meeting_id, c.company_id
-        FROM meeting_contacts mc
-        JOIN contacts c ON c.workspace_id = mc.workspace_id AND c.id = mc.contact_id
-        WHERE mc.workspace_id = :workspace_id2 AND c.company_id IS NOT NULL
-    ), pairs AS (
-        SELECT a.workspace_id, a.company_id, b.company_id AS other_id, m.id AS meeting_id,
-               m.starts_at,
-               COUNT(*) OVER (PARTITION BY a.company_id, b.company_id) AS meetings,
-               ROW_NUMBER() OVER (PARTITION BY a.company_id, b.company_id
-                                  ORDER BY m.starts_at DESC, m.id DESC) AS n
-        FROM present a
-        JOIN present b ON b.meeting_id = a.meeting_id AND b.company_id <> a.company_id
-        JOIN meetings m ON m.workspace_id = a.workspace_id AND m.id = a.meeting_id
-    )
-    SELECT workspace_id, company_id, other_id, meetings, meeting_id, starts_at
-    FROM pairs WHERE n = 1)sql";
-
 // One company's rows of company_links, both directions, taken back before they are computed
 // again from the meetings (refresh_company_links).
 constexpr auto kDeleteLinksTo = R"sql(
@@ -166,12 +141,45 @@ constexpr auto kDeleteLinksTo = R"sql(
 constexpr auto kDeleteLinksFrom = R"sql(
     DELETE FROM company_links WHERE workspace_id = :workspace_id AND company_id = :company_id)sql";
 
-// The backfill of schemas/0011 restricted to the meetings one company took part in, and to the
-// pairs it is one of.
-constexpr auto kRefreshLinks = R"sql(
-    INSERT INTO company_links (workspace_id, company_id, other_id, meetings, last_meeting_id,
-                               last_at)
-    WITH touched AS (
+// The statement that computes rows of company_links (schemas/0011, whose backfill this is) from
+// a CTE `present`: the companies at each meeting of the workspace, named or through a contact of
+// theirs, as (meeting_id, company_id). Each ordered pair of companies at a meeting counts it and
+// keeps its latest by date; `pairs_where` limits the pairs. Its uses: those of `present`, the
+// workspace, then those of `pairs_where`.
+#define INMAEK_INSERT_LINKS(present, pairs_where)                                                \
+    "INSERT INTO company_links (workspace_id, company_id, other_id, meetings, last_meeting_id, " \
+    "                           last_at) "                                                       \
+    "WITH " present                                                                              \
+    ", pairs AS ("                                                                               \
+    "    SELECT m.workspace_id, a.company_id, b.company_id AS other_id, m.id AS meeting_id, "    \
+    "           m.starts_at, "                                                                   \
+    "           COUNT(*) OVER (PARTITION BY a.company_id, b.company_id) AS meetings, "           \
+    "           ROW_NUMBER() OVER (PARTITION BY a.company_id, b.company_id "                     \
+    "                              ORDER BY m.starts_at DESC, m.id DESC) AS n "                  \
+    "    FROM present a "                                                                        \
+    "    JOIN present b ON b.meeting_id = a.meeting_id AND b.company_id <> a.company_id "        \
+    "    JOIN meetings m ON m.workspace_id = :meetings_workspace_id AND m.id = a.meeting_id "    \
+    "    " pairs_where                                                                           \
+    ") "                                                                                         \
+    "SELECT workspace_id, company_id, other_id, meetings, meeting_id, starts_at "                \
+    "FROM pairs WHERE n = 1"
+
+// Every meeting of the workspace: the full rebuild.
+constexpr auto kRebuildLinks = INMAEK_INSERT_LINKS(R"sql(present AS (
+        SELECT meeting_id, company_id FROM meeting_companies
+        WHERE workspace_id = :workspace_id
+        UNION
+        SELECT mc.meeting_id, c.company_id
+        FROM meeting_contacts mc
+        JOIN contacts c ON c.workspace_id = mc.workspace_id AND c.id = mc.contact_id
+        WHERE mc.workspace_id = :workspace_id2 AND c.company_id IS NOT NULL
+    ))sql",
+                                                   "");
+
+// Only the meetings one company took part in, and only the pairs it is one of: what
+// refresh_company_links puts back after deleting that company's rows.
+constexpr auto kRefreshLinks = INMAEK_INSERT_LINKS(
+    R"sql(touched AS (
         SELECT meeting_id FROM meeting_companies
         WHERE workspace_id = :workspace_id AND company_id = :company_id
         UNION
@@ -188,19 +196,10 @@ constexpr auto kRefreshLinks = R"sql(
         JOIN meeting_contacts mt ON mt.meeting_id = t.meeting_id
         JOIN contacts c ON c.workspace_id = mt.workspace_id AND c.id = mt.contact_id
         WHERE c.company_id IS NOT NULL
-    ), pairs AS (
-        SELECT m.workspace_id, a.company_id, b.company_id AS other_id, m.id AS meeting_id,
-               m.starts_at,
-               COUNT(*) OVER (PARTITION BY a.company_id, b.company_id) AS meetings,
-               ROW_NUMBER() OVER (PARTITION BY a.company_id, b.company_id
-                                  ORDER BY m.starts_at DESC, m.id DESC) AS n
-        FROM present a
-        JOIN present b ON b.meeting_id = a.meeting_id AND b.company_id <> a.company_id
-        JOIN meetings m ON m.workspace_id = :workspace_id3 AND m.id = a.meeting_id
-        WHERE a.company_id = :company_id3 OR b.company_id = :company_id4
-    )
-    SELECT workspace_id, company_id, other_id, meetings, meeting_id, starts_at
-    FROM pairs WHERE n = 1)sql";
+    ))sql",
+    "WHERE a.company_id = :company_id3 OR b.company_id = :company_id4");
+
+#undef INMAEK_INSERT_LINKS
 
 /// Appends the entries a timeline query yields; `binds` are its uses before the limit.
 void read_timeline(soci::session& session, const char* sql, const std::vector<Int>& binds,
@@ -392,7 +391,7 @@ std::vector<CompanyChain> SqlInsightRepository::paths(Id workspace_id, Id from_i
 void SqlInsightRepository::rebuild_company_links(Id workspace_id) {
     const Int ws = workspace_id;
     session_ << kDeleteLinks, soci::use(ws);
-    session_ << kRebuildLinks, soci::use(ws), soci::use(ws);
+    session_ << kRebuildLinks, soci::use(ws), soci::use(ws), soci::use(ws);
 }
 
 void refresh_company_links(soci::session& session, Id workspace_id, Id company_id) {

@@ -31,6 +31,14 @@ constexpr auto kInsertStageChange = R"sql(
                                     changed_at)
     VALUES (:workspace_id, :lead_id, :from_stage, :to_stage, :changed_by, :changed_at))sql";
 
+// The entry a stage move wrote, taken back by an undo: the lead's newest one between the stages.
+constexpr auto kDeleteStageChange = R"sql(
+    DELETE FROM lead_stage_history
+    WHERE workspace_id = :workspace_id
+      AND id = (SELECT MAX(id) FROM lead_stage_history
+                WHERE workspace_id = :workspace_id2 AND lead_id = :lead_id
+                  AND from_stage = :from_stage AND to_stage = :to_stage))sql";
+
 constexpr auto kSelectLead = R"sql(
     SELECT id, workspace_id, title, stage, value_amount, value_currency, owner_id, due, note,
            created_by, created_at, updated_at
@@ -496,6 +504,28 @@ std::optional<Lead> SqlLeadRepository::select_one(const std::string& sql, Id wor
 }
 
 void SqlLeadRepository::update(const Lead& before, const Lead& after, Id changed_by, Timestamp at) {
+    write(before, after, at);
+    if (before.stage != after.stage) {
+        append_history(after.workspace_id, after.id, before.stage, after.stage, changed_by, at);
+    }
+}
+
+void SqlLeadRepository::restore(const Lead& current, const Lead& restored, Timestamp at) {
+    write(current, restored, at);
+    if (current.stage == restored.stage) return;
+    const Int workspace = restored.workspace_id;
+    const Int lead = restored.id;
+    auto statement = prepare(session_, kDeleteStageChange, [&](soci::statement& st) {
+        st.exchange(soci::use(workspace));
+        st.exchange(soci::use(workspace));
+        st.exchange(soci::use(lead));
+        st.exchange(soci::use(restored.stage));
+        st.exchange(soci::use(current.stage));
+    });
+    run(statement);
+}
+
+void SqlLeadRepository::write(const Lead& before, const Lead& after, Timestamp at) {
     const Int workspace = after.workspace_id;
     const Int id = after.id;
     LeadFields fields(after);
@@ -519,9 +549,6 @@ void SqlLeadRepository::update(const Lead& before, const Lead& after, Id changed
         });
         run(remove);
         insert_companies(after.workspace_id, after.id, after.company_ids);
-    }
-    if (before.stage != after.stage) {
-        append_history(after.workspace_id, after.id, before.stage, after.stage, changed_by, at);
     }
 }
 

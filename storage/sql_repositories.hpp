@@ -176,7 +176,8 @@ std::vector<EntityRef> select_references(soci::session& session, const char* sql
 /// Runs a write bound to the given integers in order; returns the rows it changed.
 long long execute_with(soci::session& session, const char* sql, const std::vector<Int>& values);
 /// Computes one company's rows of company_links (schemas/0011) again from the meetings, after a
-/// change that /meet's counting cannot follow: a meeting deleted, a company merged or unmerged.
+/// change that /meet's counting cannot follow: a meeting deleted, a company merged or unmerged, a
+/// contact who was met moving to another company.
 void refresh_company_links(soci::session& session, Id workspace_id, Id company_id);
 
 class SqlWorkspaceRepository final : public WorkspaceRepository {
@@ -278,6 +279,9 @@ public:
     bool remove(Id workspace_id, Id contact_id) override;
 
 private:
+    /// Writes the contact's columns.
+    void write(const Contact& contact);
+
     soci::session& session_;
 
     CachedStatement get_;
@@ -354,6 +358,7 @@ public:
     std::optional<Lead> get(Id workspace_id, Id lead_id) override;
     std::optional<Lead> get_for_update(Id workspace_id, Id lead_id) override;
     void update(const Lead& before, const Lead& after, Id changed_by, Timestamp at) override;
+    void restore(const Lead& current, const Lead& restored, Timestamp at) override;
     std::vector<StageChange> history(Id workspace_id, Id lead_id) override;
     std::vector<Lead> open_for_company(Id workspace_id, Id company_id, int limit) override;
     std::vector<Lead> page(Id workspace_id, Id after_id, int limit) override;
@@ -367,6 +372,9 @@ public:
 private:
     /// The lead `sql` selects by (workspace_id, id), with its companies.
     std::optional<Lead> select_one(const std::string& sql, Id workspace_id, Id lead_id);
+    /// Writes every field and the companies of `after`; update() and restore() then see to the
+    /// stage history.
+    void write(const Lead& before, const Lead& after, Timestamp at);
     void insert_companies(Id workspace_id, Id lead_id, const std::vector<Id>& company_ids);
     void append_history(Id workspace_id, Id lead_id, const std::string& from_stage,
                         const std::string& to_stage, Id changed_by, Timestamp at);

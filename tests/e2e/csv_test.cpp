@@ -3,11 +3,8 @@
 // link is downloaded over HTTP from the real server: only the admin's own workspace, nothing for
 // a tampered or expired token, and neither the token nor the secret in the log.
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <soci/soci.h>
 
-#include <array>
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -100,19 +97,7 @@ protected:
                                     std::int64_t expires) {
         const auto payload =
             std::to_string(workspace) + "." + std::string{kind} + "." + std::to_string(expires);
-        const auto message = "inmaek-export\n" + payload;
-        std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-        unsigned int size = 0;
-        HMAC(EVP_sha256(), kSecret, static_cast<int>(std::string_view{kSecret}.size()),
-             reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest.data(),
-             &size);
-        std::string hex;
-        constexpr std::string_view kDigits = "0123456789abcdef";
-        for (unsigned i = 0; i < size; ++i) {
-            hex += kDigits[digest[i] >> 4];
-            hex += kDigits[digest[i] & 15];
-        }
-        return payload + "." + hex;
+        return payload + "." + hmac_sha256_hex(kSecret, "inmaek-export\n" + payload);
     }
 
     test::TempDir dir_;

@@ -2,10 +2,7 @@
 // `chat` and `demo`), each test on both backends: a fresh SQLite file or a fresh PostgreSQL
 // database, handed to the server as INMAEK_DATABASE_URL.
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
-#include <array>
 #include <chrono>
 #include <cstdint>
 #include <ctime>
@@ -30,20 +27,6 @@ constexpr std::int64_t kMessageId = 4211;
 constexpr std::string_view kGenericHook = "/hooks/generic";
 constexpr std::string_view kSecretHeader = "X-Telegram-Bot-Api-Secret-Token";
 constexpr std::size_t kTwoMebibytes = std::size_t{2} * 1024 * 1024;
-
-std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
-    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-    unsigned int length = 0;
-    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-         reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest.data(), &length);
-    static constexpr std::string_view kHex = "0123456789abcdef";
-    std::string hex;
-    for (unsigned int i = 0; i < length; ++i) {
-        hex += kHex[digest[i] >> 4U];
-        hex += kHex[digest[i] & 0x0FU];
-    }
-    return hex;
-}
 
 /// Replies printed by `inmaek chat`: plain text blocks separated by a blank line.
 std::vector<std::string> split_replies(const std::string& output) {

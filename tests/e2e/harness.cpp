@@ -1,7 +1,12 @@
 #include "tests/e2e/harness.hpp"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <soci/soci.h>
+
+#include <array>
+#include <iostream>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -110,6 +115,71 @@ std::string discord_interaction(std::string_view id, std::string_view command,
         {"data", {{"id", "1"}, {"name", command}, {"type", 1}, {"options", options}}},
         {"locale", "ko"}}
         .dump();
+}
+
+namespace {
+
+/// HMAC-SHA256(key, data) and its length.
+std::pair<std::array<unsigned char, EVP_MAX_MD_SIZE>, unsigned int> hmac_sha256(
+    std::string_view key, std::string_view data) {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int length = 0;
+    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+         reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest.data(), &length);
+    return {digest, length};
+}
+
+}  // namespace
+
+std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
+    const auto [digest, length] = hmac_sha256(key, data);
+    static constexpr std::string_view kDigits = "0123456789abcdef";
+    std::string hex;
+    for (unsigned int i = 0; i < length; ++i) {
+        hex += kDigits[digest[i] >> 4U];
+        hex += kDigits[digest[i] & 0x0FU];
+    }
+    return hex;
+}
+
+std::string hmac_sha256_base64(std::string_view key, std::string_view data) {
+    const auto [digest, length] = hmac_sha256(key, data);
+    std::array<unsigned char, 4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1> encoded{};
+    const int size = EVP_EncodeBlock(encoded.data(), digest.data(), static_cast<int>(length));
+    return {reinterpret_cast<const char*>(encoded.data()), static_cast<std::size_t>(size)};
+}
+
+CommandResult run_configured(const std::vector<std::string>& args, Environment env) {
+    const test::TempDir dir;
+    env.emplace("INMAEK_DATABASE_URL", "sqlite3://db=" + (dir.path() / "config.db").string());
+    return run_command(INMAEK_BINARY, args, env, dir.path(), "", std::chrono::seconds{20});
+}
+
+MessengerEndToEnd::MessengerEndToEnd(test::ApiRecorder::Responder api,
+                                     std::vector<std::string> secrets)
+    : api_(std::move(api)), secrets_(std::move(secrets)) {}
+
+void MessengerEndToEnd::start(Environment env) {
+    env.emplace("INMAEK_OUTBOX_POLL_INTERVAL_MS", "100");
+    server_ = launch_server(database_.url(), std::move(env), dir_.path());
+    ASSERT_TRUE(wait_listening(*server_));
+}
+
+void MessengerEndToEnd::TearDown() {
+    if (HasFailure() && server_) {
+        std::cerr << "---- inmaek log ----\n" << server_->log() << "--------------------\n";
+    }
+    if (server_) {
+        const auto log = server_->log();
+        for (const auto& secret : secrets_) {
+            EXPECT_EQ(log.find(secret), std::string::npos) << secret << " reached the log";
+        }
+    }
+    server_.reset();
+}
+
+std::int64_t MessengerEndToEnd::number(const std::string& sql) const {
+    return query_number(database_.url(), sql);
 }
 
 }  // namespace inmaek::e2e

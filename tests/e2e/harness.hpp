@@ -1,7 +1,8 @@
 #pragma once
 // What the end-to-end tests share beyond a process and an HTTP client: starting `inmaek serve` on
 // a database URL (a test::FreshDatabase of either backend), Telegram updates built from the
-// fixtures, counting rows, and posting the way a platform does (retrying 503s).
+// fixtures, counting rows, posting the way a platform does (retrying 503s), signing as the
+// messengers sign, and the fixture of a messenger whose API a test::ApiRecorder plays.
 
 #include <gtest/gtest.h>
 
@@ -13,8 +14,11 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "tests/e2e/server_process.hpp"
+#include "tests/support/api_recorder.hpp"
+#include "tests/support/postgres.hpp"
 
 namespace inmaek::e2e {
 
@@ -67,5 +71,39 @@ std::string discord_interaction(std::string_view id, std::string_view command,
 
 /// The "text" of a Telegram sendMessage answer, "" when the body is not one.
 std::string reply_text(const HttpResponse& response);
+
+/// Lower-case hex of HMAC-SHA256(key, data), computed here with OpenSSL rather than by the code
+/// under test.
+std::string hmac_sha256_hex(std::string_view key, std::string_view data);
+/// Base64 of HMAC-SHA256(key, data), likewise.
+std::string hmac_sha256_base64(std::string_view key, std::string_view data);
+
+/// `inmaek <args>` with `env` and a SQLite database of its own, run to completion: for the
+/// checks of the configuration, which need no server.
+CommandResult run_configured(const std::vector<std::string>& args, Environment env);
+
+/// A messenger end to end on the backend of the test's parameter: `inmaek serve` on a fresh
+/// database with the messenger's settings, and a real HTTP server (test::ApiRecorder) playing its
+/// API. At the end the server's log is shown when the test failed, and must hold none of the
+/// fixture's secrets.
+class MessengerEndToEnd : public ::testing::TestWithParam<std::string> {
+protected:
+    MessengerEndToEnd(test::ApiRecorder::Responder api, std::vector<std::string> secrets);
+    void TearDown() override;
+
+    /// Starts the server with `env` (the outbox polled every 100 ms unless it says otherwise);
+    /// a fatal failure when it does not listen.
+    void start(Environment env);
+    /// The single number `sql` yields on the test's database.
+    std::int64_t number(const std::string& sql) const;
+
+    test::TempDir dir_;
+    test::FreshDatabase database_{GetParam()};
+    test::ApiRecorder api_;
+    std::unique_ptr<ServerProcess> server_;
+
+private:
+    std::vector<std::string> secrets_;
+};
 
 }  // namespace inmaek::e2e

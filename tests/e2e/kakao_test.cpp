@@ -8,7 +8,6 @@
 
 #include <chrono>
 #include <fstream>
-#include <iostream>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -61,54 +60,34 @@ std::string shown_text(const nlohmann::json& response) {
     return text;
 }
 
-class KakaoEndToEnd : public ::testing::TestWithParam<std::string> {
+/// Kakao: the callbackUrl answers {"status":"SUCCESS"}, /v1/bot/callback its counts.
+test::CannedResponse kakao_api(const test::RecordedRequest& request) {
+    if (request.target == "/v1/bot/callback") {
+        return test::CannedResponse{200, R"({"totalCount":1,"sendCount":1,"errorCount":0})", {}};
+    }
+    return test::CannedResponse{
+        200, R"({"taskId":"c6b2f4d0","status":"SUCCESS","message":"","timestamp":1})", {}};
+}
+
+class KakaoEndToEnd : public MessengerEndToEnd {
 protected:
+    // The path secret, the bot token, and the callbackUrl's one-time token.
+    KakaoEndToEnd() : MessengerEndToEnd(kakao_api, {kSecret, kBotToken, "cb-token-7f3e2d1c0b9a"}) {}
+
     void SetUp() override {
-        server_ = launch_server(database_.url(),
-                                {{"INMAEK_KAKAO_ENABLED", "true"},
-                                 {"INMAEK_KAKAO_SKILL_SECRET", kSecret},
-                                 {"INMAEK_KAKAO_BOT_TOKEN", kBotToken},
-                                 {"INMAEK_KAKAO_API_BASE_URL", kakao_.base_url()},
-                                 {"INMAEK_KAKAO_BOT_API_BASE_URL", kakao_.base_url()},
-                                 {"INMAEK_OUTBOX_POLL_INTERVAL_MS", "100"}},
-                                dir_.path());
-        ASSERT_TRUE(wait_listening(*server_));
+        start({{"INMAEK_KAKAO_ENABLED", "true"},
+               {"INMAEK_KAKAO_SKILL_SECRET", kSecret},
+               {"INMAEK_KAKAO_BOT_TOKEN", kBotToken},
+               {"INMAEK_KAKAO_API_BASE_URL", api_.base_url()},
+               {"INMAEK_KAKAO_BOT_API_BASE_URL", api_.base_url()}});
     }
-
-    void TearDown() override {
-        if (HasFailure() && server_) {
-            std::cerr << "---- inmaek log ----\n" << server_->log() << "--------------------\n";
-        }
-        if (server_) {
-            const auto log = server_->log();
-            EXPECT_EQ(log.find(kSecret), std::string::npos) << "the path secret reached the log";
-            EXPECT_EQ(log.find(kBotToken), std::string::npos) << "the bot token reached the log";
-            EXPECT_EQ(log.find("cb-token-7f3e2d1c0b9a"), std::string::npos);
-        }
-        server_.reset();
-    }
-
-    std::int64_t number(const std::string& sql) const { return query_number(database_.url(), sql); }
 
     /// skill_callback.json whose callbackUrl is the recorder's.
     std::string callback_request() const {
         auto body = nlohmann::json::parse(fixture("skill_callback.json"));
-        body["userRequest"]["callbackUrl"] = kakao_.base_url() + kCallbackPath;
+        body["userRequest"]["callbackUrl"] = api_.base_url() + kCallbackPath;
         return body.dump();
     }
-
-    test::TempDir dir_;
-    test::FreshDatabase database_{GetParam()};
-    /// Kakao: the callbackUrl answers {"status":"SUCCESS"}, /v1/bot/callback its counts.
-    test::ApiRecorder kakao_{[](const test::RecordedRequest& request) {
-        if (request.target == "/v1/bot/callback") {
-            return test::CannedResponse{
-                200, R"({"totalCount":1,"sendCount":1,"errorCount":0})", {}};
-        }
-        return test::CannedResponse{
-            200, R"({"taskId":"c6b2f4d0","status":"SUCCESS","message":"","timestamp":1})", {}};
-    }};
-    std::unique_ptr<ServerProcess> server_;
 };
 
 TEST_P(KakaoEndToEnd, AnswersASkillInlineWithASkillResponseAndStoresTheMeeting) {
@@ -151,9 +130,9 @@ TEST_P(KakaoEndToEnd, AnswersUseCallbackAndPostsTheResultToTheCallbackUrlOnce) {
     EXPECT_EQ(answer.value("useCallback", false), true) << response.body;
     EXPECT_TRUE(answer["data"].contains("text")) << "fills the block's waiting message";
 
-    ASSERT_TRUE(kakao_.wait_for(1, 10s)) << "nothing reached the callbackUrl";
+    ASSERT_TRUE(api_.wait_for(1, 10s)) << "nothing reached the callbackUrl";
     std::this_thread::sleep_for(1500ms);  // time for a wrong second send to show
-    const auto requests = kakao_.requests();
+    const auto requests = api_.requests();
     ASSERT_EQ(requests.size(), 1U) << "the callbackUrl works once";
     EXPECT_EQ(requests[0].method, "POST");
     EXPECT_EQ(requests[0].target, kCallbackPath);
@@ -189,9 +168,9 @@ TEST_P(KakaoEndToEnd, ARepeatedSkillRequestIsAnsweredFromTheFirstResult) {
     EXPECT_FALSE(inline_answer.contains("useCallback")) << repeat.body;
     EXPECT_NE(shown_text(inline_answer).find("카카오톡 × ChatGPT 연동"), std::string::npos)
         << repeat.body;
-    ASSERT_TRUE(kakao_.wait_for(1, 10s));
+    ASSERT_TRUE(api_.wait_for(1, 10s));
     std::this_thread::sleep_for(1500ms);
-    EXPECT_EQ(kakao_.count(), 1U);
+    EXPECT_EQ(api_.count(), 1U);
     EXPECT_EQ(number("SELECT COUNT(*) FROM leads"), 1);
 }
 
@@ -212,7 +191,7 @@ TEST_P(KakaoEndToEnd, AWrongOrMissingSecretIsRejectedAndWritesNothing) {
     EXPECT_EQ(number("SELECT COUNT(*) FROM chats"), 0);
     EXPECT_EQ(number("SELECT COUNT(*) FROM outbox"), 0);
     EXPECT_EQ(server_->log().find(near_miss), std::string::npos) << "a near miss is not logged";
-    EXPECT_EQ(kakao_.count(), 0U);
+    EXPECT_EQ(api_.count(), 0U);
 }
 
 TEST_P(KakaoEndToEnd, AcknowledgesTheBotApiWithin1sAndRepliesWithTheExactId) {
@@ -226,9 +205,9 @@ TEST_P(KakaoEndToEnd, AcknowledgesTheBotApiWithin1sAndRepliesWithTheExactId) {
         EXPECT_TRUE(response.body.empty()) << response.body;
         EXPECT_LT(took, 1s) << "the Bot API wants 2xx within 1 s";
     }
-    ASSERT_TRUE(kakao_.wait_for(1, 10s)) << "no callback API request";
+    ASSERT_TRUE(api_.wait_for(1, 10s)) << "no callback API request";
     std::this_thread::sleep_for(1500ms);
-    const auto requests = kakao_.requests();
+    const auto requests = api_.requests();
     ASSERT_EQ(requests.size(), 1U) << "two deliveries of one message, one reply";
     EXPECT_EQ(requests[0].target, "/v1/bot/callback");
     EXPECT_EQ(requests[0].headers.at("authorization"), std::string{"KakaoAK "} + kBotToken);
@@ -249,32 +228,22 @@ TEST_P(KakaoEndToEnd, AcknowledgesTheBotApiWithin1sAndRepliesWithTheExactId) {
 }
 
 TEST(KakaoConfig, EnabledWithoutTheSkillSecretIsAConfigurationErrorNamingTheKey) {
-    test::TempDir dir;
-    const auto url = "sqlite3://db=" + (dir.path() / "config.db").string();
-    auto result = run_command(INMAEK_BINARY, {"serve", "--listen", "127.0.0.1:0"},
-                              {{"INMAEK_DATABASE_URL", url}, {"INMAEK_KAKAO_ENABLED", "true"}},
-                              dir.path(), "", 20s);
+    auto result =
+        run_configured({"serve", "--listen", "127.0.0.1:0"}, {{"INMAEK_KAKAO_ENABLED", "true"}});
     EXPECT_EQ(result.exit_status, 78) << result.out << result.err;
     EXPECT_NE(result.err.find("kakao.skill_secret"), std::string::npos) << result.err;
-    result = run_command(INMAEK_BINARY, {"serve", "--listen", "127.0.0.1:0"},
-                         {{"INMAEK_DATABASE_URL", url},
-                          {"INMAEK_KAKAO_ENABLED", "true"},
-                          {"INMAEK_KAKAO_SKILL_SECRET", "short/secret"}},
-                         dir.path(), "", 20s);
+    result = run_configured(
+        {"serve", "--listen", "127.0.0.1:0"},
+        {{"INMAEK_KAKAO_ENABLED", "true"}, {"INMAEK_KAKAO_SKILL_SECRET", "short/secret"}});
     EXPECT_EQ(result.exit_status, 78) << result.out << result.err;
     EXPECT_NE(result.err.find("kakao.skill_secret"), std::string::npos) << result.err;
     EXPECT_EQ(result.err.find("short/secret"), std::string::npos) << "a secret was echoed";
 }
 
 TEST(KakaoConfig, DescribeShowsSecretsOnlyAsSet) {
-    test::TempDir dir;
-    const auto result =
-        run_command(INMAEK_BINARY, {"config"},
-                    {{"INMAEK_DATABASE_URL", "sqlite3://db=" + (dir.path() / "config.db").string()},
-                     {"INMAEK_KAKAO_ENABLED", "true"},
-                     {"INMAEK_KAKAO_SKILL_SECRET", kSecret},
-                     {"INMAEK_KAKAO_REST_API_KEY", kBotToken}},
-                    dir.path(), "", 20s);
+    const auto result = run_configured({"config"}, {{"INMAEK_KAKAO_ENABLED", "true"},
+                                                    {"INMAEK_KAKAO_SKILL_SECRET", kSecret},
+                                                    {"INMAEK_KAKAO_REST_API_KEY", kBotToken}});
     ASSERT_EQ(result.exit_status, 0) << result.out << result.err;
     EXPECT_NE(result.out.find("kakao      enabled, skill secret (set), rest api key (set), bot "
                               "token (not set)"),

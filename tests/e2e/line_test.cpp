@@ -4,15 +4,10 @@
 // often LINE redelivers them; a refused reply token turns into a push with X-Line-Retry-Key.
 #include <gtest/gtest.h>
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <nlohmann/json.hpp>
 
-#include <array>
 #include <atomic>
 #include <chrono>
-#include <iostream>
 #include <map>
 #include <memory>
 #include <string>
@@ -36,16 +31,9 @@ constexpr auto kUser = "Ufedcba9876543210fedcba9876543210";
 constexpr auto kReplyPath = "/v2/bot/message/reply";
 constexpr auto kPushPath = "/v2/bot/message/push";
 
-/// base64(HMAC-SHA256(secret, body)), computed here with OpenSSL rather than by the code under
-/// test.
+/// base64(HMAC-SHA256(secret, body)).
 std::string line_signature(std::string_view secret, std::string_view body) {
-    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-    unsigned int length = 0;
-    HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-         reinterpret_cast<const unsigned char*>(body.data()), body.size(), digest.data(), &length);
-    std::array<unsigned char, 4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1> encoded{};
-    const int size = EVP_EncodeBlock(encoded.data(), digest.data(), static_cast<int>(length));
-    return {reinterpret_cast<const char*>(encoded.data()), static_cast<std::size_t>(size)};
+    return hmac_sha256_base64(secret, body);
 }
 
 std::map<std::string, std::string> signed_headers(std::string_view body,
@@ -78,41 +66,24 @@ std::string shown_text(const nlohmann::json& message) {
     return message.value("text", "");
 }
 
-class LineEndToEnd : public ::testing::TestWithParam<std::string> {
+class LineEndToEnd : public MessengerEndToEnd {
 protected:
-    void SetUp() override {
-        server_ = launch_server(database_.url(),
-                                {{"INMAEK_LINE_ENABLED", "true"},
-                                 {"INMAEK_LINE_CHANNEL_SECRET", kChannelSecret},
-                                 {"INMAEK_LINE_CHANNEL_ACCESS_TOKEN", kAccessToken},
-                                 {"INMAEK_LINE_API_BASE_URL", api_.base_url()},
-                                 {"INMAEK_OUTBOX_POLL_INTERVAL_MS", "100"},
-                                 {"INMAEK_OUTBOX_BACKOFF_INITIAL_SECONDS", "1"}},
-                                dir_.path());
-        ASSERT_TRUE(wait_listening(*server_));
-    }
-
-    void TearDown() override {
-        if (HasFailure() && server_) {
-            std::cerr << "---- inmaek log ----\n" << server_->log() << "--------------------\n";
-        }
-        if (server_) {
-            const auto log = server_->log();
-            EXPECT_EQ(log.find(kChannelSecret), std::string::npos) << "the secret reached the log";
-            EXPECT_EQ(log.find(kAccessToken), std::string::npos) << "the token reached the log";
-        }
-        server_.reset();
-    }
-
-    std::int64_t number(const std::string& sql) const { return query_number(database_.url(), sql); }
-
-    test::TempDir dir_;
-    test::FreshDatabase database_{GetParam()};
     /// api.line.me: what the test sets, by default 200 to everything.
-    test::ApiRecorder api_{[](const test::RecordedRequest&) {
-        return test::CannedResponse{200, R"({"sentMessages":[{"id":"1","quoteToken":"q"}]})", {}};
-    }};
-    std::unique_ptr<ServerProcess> server_;
+    LineEndToEnd()
+        : MessengerEndToEnd(
+              [](const test::RecordedRequest&) {
+                  return test::CannedResponse{
+                      200, R"({"sentMessages":[{"id":"1","quoteToken":"q"}]})", {}};
+              },
+              {kChannelSecret, kAccessToken}) {}
+
+    void SetUp() override {
+        start({{"INMAEK_LINE_ENABLED", "true"},
+               {"INMAEK_LINE_CHANNEL_SECRET", kChannelSecret},
+               {"INMAEK_LINE_CHANNEL_ACCESS_TOKEN", kAccessToken},
+               {"INMAEK_LINE_API_BASE_URL", api_.base_url()},
+               {"INMAEK_OUTBOX_BACKOFF_INITIAL_SECONDS", "1"}});
+    }
 };
 
 TEST_P(LineEndToEnd, AnswersTheConsolesVerificationAndIgnoresStandby) {
@@ -212,35 +183,25 @@ TEST_P(LineEndToEnd, ABadSignatureIs401AndStoresNothing) {
 }
 
 TEST(LineConfig, EnabledWithoutItsSecretsIsAConfigurationErrorNamingTheKey) {
-    test::TempDir dir;
-    const auto url = "sqlite3://db=" + (dir.path() / "config.db").string();
-    auto result = run_command(INMAEK_BINARY, {"serve", "--listen", "127.0.0.1:0"},
-                              {{"INMAEK_DATABASE_URL", url},
-                               {"INMAEK_LINE_ENABLED", "true"},
-                               {"INMAEK_LINE_CHANNEL_ACCESS_TOKEN", kAccessToken}},
-                              dir.path(), "", 20s);
+    auto result = run_configured(
+        {"serve", "--listen", "127.0.0.1:0"},
+        {{"INMAEK_LINE_ENABLED", "true"}, {"INMAEK_LINE_CHANNEL_ACCESS_TOKEN", kAccessToken}});
     EXPECT_EQ(result.exit_status, 78) << result.out << result.err;
     EXPECT_NE(result.err.find("line.channel_secret"), std::string::npos) << result.err;
-    result = run_command(INMAEK_BINARY, {"serve", "--listen", "127.0.0.1:0"},
-                         {{"INMAEK_DATABASE_URL", url},
-                          {"INMAEK_LINE_ENABLED", "true"},
-                          {"INMAEK_LINE_CHANNEL_SECRET", kChannelSecret},
-                          {"INMAEK_LINE_CHANNEL_ACCESS_TOKEN", "not a token"}},
-                         dir.path(), "", 20s);
+    result = run_configured({"serve", "--listen", "127.0.0.1:0"},
+                            {{"INMAEK_LINE_ENABLED", "true"},
+                             {"INMAEK_LINE_CHANNEL_SECRET", kChannelSecret},
+                             {"INMAEK_LINE_CHANNEL_ACCESS_TOKEN", "not a token"}});
     EXPECT_EQ(result.exit_status, 78) << result.out << result.err;
     EXPECT_NE(result.err.find("line.channel_access_token"), std::string::npos) << result.err;
     EXPECT_EQ(result.err.find("not a token"), std::string::npos) << "a secret was echoed";
 }
 
 TEST(LineConfig, DescribeShowsSecretsOnlyAsSet) {
-    test::TempDir dir;
     const auto result =
-        run_command(INMAEK_BINARY, {"config"},
-                    {{"INMAEK_DATABASE_URL", "sqlite3://db=" + (dir.path() / "config.db").string()},
-                     {"INMAEK_LINE_ENABLED", "true"},
-                     {"INMAEK_LINE_CHANNEL_SECRET", kChannelSecret},
-                     {"INMAEK_LINE_CHANNEL_ACCESS_TOKEN", kAccessToken}},
-                    dir.path(), "", 20s);
+        run_configured({"config"}, {{"INMAEK_LINE_ENABLED", "true"},
+                                    {"INMAEK_LINE_CHANNEL_SECRET", kChannelSecret},
+                                    {"INMAEK_LINE_CHANNEL_ACCESS_TOKEN", kAccessToken}});
     ASSERT_EQ(result.exit_status, 0) << result.out << result.err;
     EXPECT_NE(result.out.find("line       enabled, channel secret (set), access token (set)"),
               std::string::npos)

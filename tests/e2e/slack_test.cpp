@@ -4,12 +4,8 @@
 // chat.postMessage from the outbox, once however often Slack redelivers them.
 #include <gtest/gtest.h>
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <nlohmann/json.hpp>
 
-#include <array>
 #include <chrono>
 #include <future>
 #include <iostream>
@@ -34,23 +30,10 @@ constexpr auto kBotToken = "xoxb-1-e2e-test-token";
 constexpr auto kEvents = "/hooks/slack/events";
 constexpr auto kCommands = "/hooks/slack/commands";
 
-/// "v0=" + hex(HMAC-SHA256(secret, "v0:" + timestamp + ":" + body)), computed here with OpenSSL
-/// rather than by the code under test.
+/// "v0=" + hex(HMAC-SHA256(secret, "v0:" + timestamp + ":" + body)).
 std::string slack_signature(std::string_view secret, const std::string& timestamp,
                             std::string_view body) {
-    const std::string message = "v0:" + timestamp + ":" + std::string{body};
-    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-    unsigned int length = 0;
-    HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-         reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest.data(),
-         &length);
-    std::string hex = "v0=";
-    constexpr std::string_view kDigits = "0123456789abcdef";
-    for (unsigned int i = 0; i < length; ++i) {
-        hex += kDigits[digest[i] >> 4U];
-        hex += kDigits[digest[i] & 0x0FU];
-    }
-    return hex;
+    return "v0=" + hmac_sha256_hex(secret, "v0:" + timestamp + ":" + std::string{body});
 }
 
 std::map<std::string, std::string> signed_headers(std::string_view body, std::string_view type,
@@ -96,35 +79,28 @@ std::string mention_event(std::string_view event_id, std::string_view text) {
         .dump();
 }
 
-class SlackEndToEnd : public ::testing::TestWithParam<std::string> {
+/// slack.com: users.info knows Minji; chat.postMessage says ok.
+test::CannedResponse slack_api(const test::RecordedRequest& request) {
+    if (request.target.starts_with("/api/users.info")) {
+        return test::CannedResponse{
+            200,
+            R"({"ok":true,"user":{"id":"U0KIMMINJ","name":"minji.kim","profile":{"display_name":"김민지"}}})",
+            {}};
+    }
+    return test::CannedResponse{200, R"({"ok":true,"channel":"C0PARTNER1","ts":"1.2"})", {}};
+}
+
+class SlackEndToEnd : public MessengerEndToEnd {
 protected:
+    SlackEndToEnd() : MessengerEndToEnd(slack_api, {kSigningSecret, kBotToken}) {}
+
     void SetUp() override {
-        server_ = launch_server(database_.url(),
-                                {{"INMAEK_SLACK_ENABLED", "true"},
-                                 {"INMAEK_SLACK_SIGNING_SECRET", kSigningSecret},
-                                 {"INMAEK_SLACK_BOT_TOKEN", kBotToken},
-                                 {"INMAEK_SLACK_API_BASE_URL", api_.base_url()},
-                                 {"INMAEK_OUTBOX_POLL_INTERVAL_MS", "100"}},
-                                dir_.path());
-        ASSERT_TRUE(wait_listening(*server_));
+        start({{"INMAEK_SLACK_ENABLED", "true"},
+               {"INMAEK_SLACK_SIGNING_SECRET", kSigningSecret},
+               {"INMAEK_SLACK_BOT_TOKEN", kBotToken},
+               {"INMAEK_SLACK_API_BASE_URL", api_.base_url()}});
     }
 
-    void TearDown() override {
-        if (HasFailure() && server_) {
-            std::cerr << "---- inmaek log ----\n" << server_->log() << "--------------------\n";
-        }
-        if (server_) {
-            const auto log = server_->log();
-            EXPECT_EQ(log.find(kSigningSecret), std::string::npos) << "the secret reached the log";
-            EXPECT_EQ(log.find(kBotToken), std::string::npos) << "the token reached the log";
-        }
-        server_.reset();
-    }
-
-    std::int64_t number(const std::string& sql) const { return query_number(database_.url(), sql); }
-
-    test::TempDir dir_;
-    test::FreshDatabase database_{GetParam()};
     /// The requests to chat.postMessage (users.info look-ups left out).
     std::vector<test::RecordedRequest> posts() const {
         std::vector<test::RecordedRequest> posts;
@@ -133,19 +109,6 @@ protected:
         }
         return posts;
     }
-
-    /// slack.com: users.info knows Minji; chat.postMessage says ok.
-    static test::CannedResponse slack_api(const test::RecordedRequest& request) {
-        if (request.target.starts_with("/api/users.info")) {
-            return test::CannedResponse{
-                200,
-                R"({"ok":true,"user":{"id":"U0KIMMINJ","name":"minji.kim","profile":{"display_name":"김민지"}}})",
-                {}};
-        }
-        return test::CannedResponse{200, R"({"ok":true,"channel":"C0PARTNER1","ts":"1.2"})", {}};
-    }
-    test::ApiRecorder api_{slack_api};
-    std::unique_ptr<ServerProcess> server_;
 };
 
 TEST_P(SlackEndToEnd, EchoesTheUrlVerificationChallenge) {
@@ -274,35 +237,24 @@ TEST_P(SlackEndToEnd, ABadSignatureIs401AndStoresNothing) {
 }
 
 TEST(SlackConfig, EnabledWithoutItsSecretsIsAConfigurationErrorNamingTheKey) {
-    test::TempDir dir;
-    const auto url = "sqlite3://db=" + (dir.path() / "config.db").string();
-    auto result = run_command(INMAEK_BINARY, {"serve", "--listen", "127.0.0.1:0"},
-                              {{"INMAEK_DATABASE_URL", url},
-                               {"INMAEK_SLACK_ENABLED", "true"},
-                               {"INMAEK_SLACK_BOT_TOKEN", kBotToken}},
-                              dir.path(), "", 20s);
+    auto result =
+        run_configured({"serve", "--listen", "127.0.0.1:0"},
+                       {{"INMAEK_SLACK_ENABLED", "true"}, {"INMAEK_SLACK_BOT_TOKEN", kBotToken}});
     EXPECT_EQ(result.exit_status, 78) << result.out << result.err;
     EXPECT_NE(result.err.find("slack.signing_secret"), std::string::npos) << result.err;
-    result = run_command(INMAEK_BINARY, {"serve", "--listen", "127.0.0.1:0"},
-                         {{"INMAEK_DATABASE_URL", url},
-                          {"INMAEK_SLACK_ENABLED", "true"},
-                          {"INMAEK_SLACK_SIGNING_SECRET", kSigningSecret},
-                          {"INMAEK_SLACK_BOT_TOKEN", "not-a-slack-token"}},
-                         dir.path(), "", 20s);
+    result = run_configured({"serve", "--listen", "127.0.0.1:0"},
+                            {{"INMAEK_SLACK_ENABLED", "true"},
+                             {"INMAEK_SLACK_SIGNING_SECRET", kSigningSecret},
+                             {"INMAEK_SLACK_BOT_TOKEN", "not-a-slack-token"}});
     EXPECT_EQ(result.exit_status, 78) << result.out << result.err;
     EXPECT_NE(result.err.find("slack.bot_token"), std::string::npos) << result.err;
     EXPECT_EQ(result.err.find("not-a-slack-token"), std::string::npos) << "a secret was echoed";
 }
 
 TEST(SlackConfig, DescribeShowsSecretsOnlyAsSet) {
-    test::TempDir dir;
-    const auto result =
-        run_command(INMAEK_BINARY, {"config"},
-                    {{"INMAEK_DATABASE_URL", "sqlite3://db=" + (dir.path() / "config.db").string()},
-                     {"INMAEK_SLACK_ENABLED", "true"},
-                     {"INMAEK_SLACK_SIGNING_SECRET", kSigningSecret},
-                     {"INMAEK_SLACK_BOT_TOKEN", kBotToken}},
-                    dir.path(), "", 20s);
+    const auto result = run_configured({"config"}, {{"INMAEK_SLACK_ENABLED", "true"},
+                                                    {"INMAEK_SLACK_SIGNING_SECRET", kSigningSecret},
+                                                    {"INMAEK_SLACK_BOT_TOKEN", kBotToken}});
     ASSERT_EQ(result.exit_status, 0) << result.out << result.err;
     EXPECT_NE(result.out.find("slack      enabled, signing secret (set), bot token (set)"),
               std::string::npos)

@@ -3,16 +3,10 @@
 // over company_links (migration 0011: kept by every meeting, rebuilt and backfilled alike).
 #include <gtest/gtest.h>
 
-#include "handlers/conversation.hpp"
-#include "storage/database.hpp"
-#include "tests/support/postgres.hpp"
+#include "tests/support/chat_test.hpp"
 
 namespace {
 
-using inmaek::handlers::Conversation;
-using inmaek::handlers::ConversationPolicy;
-using inmaek::handlers::Message;
-using inmaek::handlers::Platform;
 using inmaek::handlers::Reply;
 using inmaek::storage::CompanyChain;
 using inmaek::storage::Database;
@@ -22,17 +16,14 @@ using inmaek::storage::TimelineKind;
 using inmaek::storage::UnitOfWork;
 using inmaek::test::backend_name;
 using inmaek::test::backends;
+using inmaek::test::contains;
 using inmaek::test::execute;
 using inmaek::test::FreshDatabase;
+using inmaek::test::kTeamChat;
 using inmaek::test::query_text;
 using inmaek::test::take_back_lead_filter_copies;
 
-constexpr auto kTeamChat = "-1001234567890";
 constexpr auto kOtherTeamChat = "-1009999999999";
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
 
 /// "OpenAI → Kakao (#1) | …": the companies and meetings of each chain.
 std::string chains_of(const std::vector<CompanyChain>& chains) {
@@ -47,43 +38,17 @@ std::string chains_of(const std::vector<CompanyChain>& chains) {
     return out;
 }
 
-class Insight : public ::testing::TestWithParam<std::string> {
+class Insight : public inmaek::test::ChatTest {
 protected:
-    void SetUp() override {
-        database_ = std::make_unique<Database>(DatabaseOptions{.url = fresh_.url()});
-        database_->migrate();
-        conversation_ = std::make_unique<Conversation>(ConversationPolicy{});
-    }
-    void TearDown() override {
-        conversation_.reset();
-        database_.reset();
-    }
+    Insight() { sequence_ = 9000; }
 
     Reply say(const std::string& text, const std::string& locale = "ko",
               const std::string& chat = kTeamChat) {
-        Message message;
-        message.platform = Platform::telegram;
-        message.event_key = std::to_string(++sequence_);
-        message.chat_id = chat;
-        message.chat_title = "Partners Team";
-        message.sender.id = "5012345678";
-        message.sender.display_name = "Minji Kim";
-        message.sender.handle = "minji_kim";
-        message.sender.locale = locale;
-        message.text = text;
-        message.received_at = now_;
-        message.source_message_id = message.event_key;
-        return database_->transact(
-            [&](UnitOfWork& work) { return conversation_->handle(work, message).reply; });
+        return handle(message(text, inmaek::test::kMinji, locale, chat)).reply;
     }
     void log(const std::string& text, const std::string& chat = kTeamChat) {
         const auto reply = say(text, "ko", chat);
         ASSERT_EQ(reply.kind, Reply::Kind::ok) << text << "\n" << reply.plain_text();
-    }
-    Id workspace_id() {
-        return database_->transact([&](UnitOfWork& work) {
-            return work.workspaces().workspace_of_chat("telegram", kTeamChat)->id;
-        });
     }
     Id company(const std::string& key) {
         const auto ws = workspace_id();
@@ -97,16 +62,6 @@ protected:
         return database_->transact(
             [&](UnitOfWork& work) { return work.insights().paths(ws, a, b, 3, 3); });
     }
-    std::string links() {
-        const std::string aggregate =
-            fresh_.backend() == "sqlite3" ? "group_concat(x, ' ')" : "string_agg(x, ' ')";
-        return query_text(fresh_.url(),
-                          "SELECT COALESCE(" + aggregate +
-                              ", '') FROM (SELECT company_id || '-' || other_id || ':' || "
-                              "meetings || '@' || last_meeting_id AS x FROM company_links "
-                              "ORDER BY company_id, other_id) AS l");
-    }
-
     /// A chain OpenAI –(Sam Altman at Kakao's meeting)– Kakao – Naver – LG – Samsung, and SK
     /// alone; Naver and Kakao met twice, the later-dated meeting logged first.
     void seed() {
@@ -120,13 +75,6 @@ protected:
         log("/회의 2025-01-21 @\"LG AI Research\" @\"Samsung Electronics\" : HBM");         // #5
         log("/회의 2025-01-22 @\"SK Group\" : 단독 미팅");                                  // #6
     }
-
-    FreshDatabase fresh_{GetParam()};
-    std::unique_ptr<Database> database_;
-    std::unique_ptr<Conversation> conversation_;
-    std::int64_t sequence_ = 9000;
-    std::chrono::sys_seconds now_{
-        std::chrono::sys_days{std::chrono::year{2025} / std::chrono::February / 4}};
 };
 
 INSTANTIATE_TEST_SUITE_P(Backends, Insight, ::testing::ValuesIn(backends()), backend_name);
@@ -170,6 +118,38 @@ TEST_P(Insight, LinksCountMeetingsKeepTheLatestAndMatchARebuildAndTheBackfill) {
     database_ = std::make_unique<Database>(DatabaseOptions{.url = fresh_.url()});
     database_->migrate();
     EXPECT_EQ(links(), kept);
+}
+
+TEST_P(Insight, LinksFollowAContactWhoMovesToAnotherCompany) {
+    seed();
+    log("/연락처 add 케빈 와일");
+    ASSERT_EQ(chains_of(paths("openai", "카카오")), "OpenAI → 카카오 (#1)");
+    const auto ws = workspace_id();
+    // What the API's PATCH /contacts/{id} and an import do: write the contact with its company.
+    const auto move = [&](Id contact, std::optional<Id> company) {
+        database_->transact([&](UnitOfWork& work) {
+            auto person = work.contacts().get(ws, contact).value();
+            person.company_id = company;
+            EXPECT_TRUE(work.contacts().update(person));
+        });
+    };
+
+    // 샘 알트먼 (OpenAI) was met at 카카오's meeting #1; now he is at SK Group.
+    move(1, company("skgroup"));
+    EXPECT_TRUE(paths("openai", "카카오").empty());
+    EXPECT_EQ(chains_of(paths("skgroup", "카카오")), "SK Group → 카카오 (#1)");
+    expect_links_as_rebuilt();
+    // Without a company he links nobody; given one again (as an import does), he links it.
+    move(1, std::nullopt);
+    EXPECT_TRUE(paths("skgroup", "카카오").empty());
+    expect_links_as_rebuilt();
+    move(1, company("openai"));
+    EXPECT_EQ(chains_of(paths("openai", "카카오")), "OpenAI → 카카오 (#1)");
+    expect_links_as_rebuilt();
+    // A contact never met moves without touching the links.
+    const auto before = links();
+    move(2, company("naver"));
+    EXPECT_EQ(links(), before);
 }
 
 TEST_P(Insight, HistoryListsMeetingsMovesAndFollowUpsNewestFirst) {

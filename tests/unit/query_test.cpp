@@ -11,17 +11,11 @@
 
 #include "bot/executor.hpp"
 #include "bot/search_indexer.hpp"
-#include "handlers/conversation.hpp"
-#include "storage/database.hpp"
 #include "storage/search_text.hpp"
-#include "tests/support/postgres.hpp"
+#include "tests/support/chat_test.hpp"
 
 namespace {
 
-using inmaek::handlers::Conversation;
-using inmaek::handlers::ConversationPolicy;
-using inmaek::handlers::Message;
-using inmaek::handlers::Platform;
 using inmaek::handlers::Reply;
 using inmaek::storage::Database;
 using inmaek::storage::DatabaseOptions;
@@ -32,18 +26,15 @@ using inmaek::storage::SearchResults;
 using inmaek::storage::UnitOfWork;
 using inmaek::test::backend_name;
 using inmaek::test::backends;
+using inmaek::test::contains;
 using inmaek::test::execute;
-using inmaek::test::FreshDatabase;
+using inmaek::test::kTeamChat;
+using inmaek::test::Person;
 using inmaek::test::query_text;
 using inmaek::test::take_back_lead_filter_copies;
 using namespace std::chrono_literals;
 
-constexpr auto kTeamChat = "-1001234567890";
 constexpr auto kOtherTeamChat = "-1009999999999";
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
 
 /// Hangul as macOS and iOS keyboards may send it: decomposed into jamo (NFD).
 std::string decomposed(const std::string& text) {
@@ -67,37 +58,15 @@ std::string hits_of(const SearchResults& results) {
     return out;
 }
 
-class Query : public ::testing::TestWithParam<std::string> {
+class Query : public inmaek::test::ChatTest {
 protected:
-    void SetUp() override {
-        DatabaseOptions options;
-        options.url = fresh_.url();
-        database_ = std::make_unique<Database>(options);
-        database_->migrate();
-        conversation_ = std::make_unique<Conversation>(ConversationPolicy{});
-    }
-    void TearDown() override {
-        conversation_.reset();
-        database_.reset();
-    }
+    Query() { sequence_ = 7000; }
 
     /// Says `text` in `chat` as Minji Kim (@minji_kim) or as Jiwoo Park (@jiwoo).
     Reply say(const std::string& text, const std::string& locale = "ko",
               const std::string& chat = kTeamChat, bool jiwoo = false) {
-        Message message;
-        message.platform = Platform::telegram;
-        message.event_key = std::to_string(++sequence_);
-        message.chat_id = chat;
-        message.chat_title = "Partners Team";
-        message.sender.id = jiwoo ? "6012345678" : "5012345678";
-        message.sender.display_name = jiwoo ? "Jiwoo Park" : "Minji Kim";
-        message.sender.handle = jiwoo ? "jiwoo" : "minji_kim";
-        message.sender.locale = locale;
-        message.text = text;
-        message.received_at = now_;
-        message.source_message_id = message.event_key;
-        return database_->transact(
-            [&](UnitOfWork& work) { return conversation_->handle(work, message).reply; });
+        static constexpr Person kJiwoo{"6012345678", "Jiwoo Park", "jiwoo"};
+        return handle(message(text, jiwoo ? kJiwoo : inmaek::test::kMinji, locale, chat)).reply;
     }
     /// Says `text`, which must be stored.
     void log(const std::string& text, const std::string& chat = kTeamChat, bool jiwoo = false) {
@@ -124,13 +93,6 @@ protected:
         log("/리드 add \"KakaoTalk × ChatGPT integration\" @카카오 @OpenAI 단계:미팅 금액:50억");
         log("/할일 MOU 초안 송부 2/11까지 리드:1");
     }
-
-    FreshDatabase fresh_{GetParam()};
-    std::unique_ptr<Database> database_;
-    std::unique_ptr<Conversation> conversation_;
-    std::int64_t sequence_ = 7000;
-    std::chrono::sys_seconds now_{
-        std::chrono::sys_days{std::chrono::year{2025} / std::chrono::February / 4}};
 };
 
 INSTANTIATE_TEST_SUITE_P(Backends, Query, ::testing::ValuesIn(backends()), backend_name);

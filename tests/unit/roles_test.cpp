@@ -12,46 +12,30 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "handlers/conversation.hpp"
 #include "handlers/router.hpp"
-#include "storage/database.hpp"
-#include "tests/support/postgres.hpp"
+#include "tests/support/chat_test.hpp"
 
 namespace {
 
-using inmaek::handlers::Conversation;
 using inmaek::handlers::ConversationPolicy;
 using inmaek::handlers::make_router;
-using inmaek::handlers::Message;
-using inmaek::handlers::Platform;
 using inmaek::handlers::Reply;
-using inmaek::storage::Database;
-using inmaek::storage::DatabaseOptions;
 using inmaek::storage::Id;
 using inmaek::storage::Role;
 using inmaek::storage::UnitOfWork;
 using inmaek::test::backend_name;
 using inmaek::test::backends;
-using inmaek::test::FreshDatabase;
+using inmaek::test::contains;
+using inmaek::test::kMinji;  // A's first: admin
+using inmaek::test::Person;
 using inmaek::test::query_text;
 
-constexpr auto kChatA = "-1001234567890";
+constexpr auto kChatA = inmaek::test::kTeamChat;
 constexpr auto kChatB = "-1007777777777";
 
-/// A person in a chat: platform user id, display name, @handle.
-struct Person {
-    const char* id;
-    const char* name;
-    const char* handle;
-};
-constexpr Person kMinji{"5012345678", "Minji Kim", "minji_kim"};   // A's first: admin
 constexpr Person kJiwoo{"6012345678", "Jiwoo Park", "jiwoo"};      // A's second: member
 constexpr Person kBora{"7000000001", "Bora Choi", "bora_b"};       // B's admin
 constexpr Person kDohyun{"7000000002", "Dohyun Lim", "dohyun_b"};  // B's member
-
-bool contains(const std::string& text, std::string_view part) {
-    return text.find(part) != std::string::npos;
-}
 
 /// Everything a reply shows, buttons included.
 std::string shown(const Reply& reply) {
@@ -98,38 +82,15 @@ TEST(Roles, EveryCommandDeclaresTheRoleCommandsMdGivesIt) {
 // ---- a workspace in chat
 // --------------------------------------------------------------------------
 
-class ChatRoles : public ::testing::TestWithParam<std::string> {
+class ChatRoles : public inmaek::test::ChatTest {
 protected:
-    void SetUp() override {
-        DatabaseOptions options;
-        options.url = fresh_.url();
-        database_ = std::make_unique<Database>(options);
-        database_->migrate();
-        conversation_ = std::make_unique<Conversation>(policy());
-    }
-    void TearDown() override {
-        conversation_.reset();
-        database_.reset();
-    }
-
-    virtual ConversationPolicy policy() { return ConversationPolicy{}; }
+    ChatRoles() { now_ += std::chrono::hours{1}; }  // 10:00 in Seoul
 
     Reply say(const std::string& text, const Person& who, const std::string& locale = "ko",
               const std::string& chat = kChatA) {
-        Message message;
-        message.platform = Platform::telegram;
-        message.event_key = std::to_string(++sequence_);
-        message.source_message_id = message.event_key;
-        message.chat_id = chat;
-        message.chat_title = chat == kChatA ? "Partners Team" : "Quantum Team";
-        message.sender.id = who.id;
-        message.sender.display_name = who.name;
-        message.sender.handle = who.handle;
-        message.sender.locale = locale;
-        message.text = text;
-        message.received_at = now_;
-        return database_->transact(
-            [&](UnitOfWork& work) { return conversation_->handle(work, message).reply; });
+        return handle(message(text, who, locale, chat,
+                              chat == kChatA ? "Partners Team" : "Quantum Team"))
+            .reply;
     }
     /// Says `text`, which must be answered as a success.
     void ok(const std::string& text, const Person& who, const std::string& chat = kChatA) {
@@ -156,14 +117,6 @@ protected:
         ASSERT_EQ(role_of(kMinji), Role::admin);
         ASSERT_EQ(role_of(kJiwoo), Role::member);
     }
-
-    FreshDatabase fresh_{GetParam()};
-    std::unique_ptr<Database> database_;
-    std::unique_ptr<Conversation> conversation_;
-    std::chrono::sys_seconds now_{
-        std::chrono::sys_days{std::chrono::year{2025} / std::chrono::February / 4} +
-        std::chrono::hours{1}};  // 10:00 in Seoul
-    std::int64_t sequence_ = 0;
 };
 
 INSTANTIATE_TEST_SUITE_P(Backends, ChatRoles, ::testing::ValuesIn(backends()), backend_name);

@@ -2,60 +2,29 @@
 // the test moves (from 2025-02-04 09:00 KST).
 #include <gtest/gtest.h>
 
-#include "handlers/conversation.hpp"
-#include "storage/database.hpp"
-#include "tests/support/postgres.hpp"
+#include "tests/support/chat_test.hpp"
 
 namespace {
 
-using inmaek::handlers::Conversation;
-using inmaek::handlers::ConversationPolicy;
-using inmaek::handlers::Message;
-using inmaek::handlers::Platform;
 using inmaek::handlers::Reply;
-using inmaek::storage::Database;
-using inmaek::storage::DatabaseOptions;
 using inmaek::storage::Id;
 using inmaek::storage::UnitOfWork;
 using inmaek::test::backend_name;
 using inmaek::test::backends;
-using inmaek::test::FreshDatabase;
+using inmaek::test::Person;
 using namespace std::chrono_literals;
 
 constexpr auto kMinji = "5012345678";  // the first to speak: admin
 constexpr auto kJun = "5087654321";    // a member
 
-class Undo : public ::testing::TestWithParam<std::string> {
+class Undo : public inmaek::test::ChatTest {
 protected:
-    void SetUp() override {
-        DatabaseOptions options;
-        options.url = fresh_.url();
-        database_ = std::make_unique<Database>(options);
-        database_->migrate();
-        conversation_ = std::make_unique<Conversation>(ConversationPolicy{});
-    }
-    void TearDown() override {
-        conversation_.reset();
-        database_.reset();
-    }
-
     Reply say(const std::string& text, const std::string& user = kMinji) {
-        Message message;
-        message.platform = Platform::telegram;
-        message.event_key = std::to_string(++sequence_);
-        message.chat_id = "-1001234567890";
-        message.chat_title = "Partners Team";
-        message.sender.id = user;
-        message.sender.display_name = user == kMinji ? "Minji Kim" : "Jun Park";
-        message.sender.handle = user == kMinji ? "minji_kim" : "jun_park";
-        message.sender.locale = "en";
-        message.text = text;
-        message.received_at = now_;
-        message.source_message_id = std::to_string(sequence_);
+        const Person who =
+            user == kMinji ? inmaek::test::kMinji : Person{kJun, "Jun Park", "jun_park"};
+        const auto reply = handle(message(text, who, "en")).reply;
         now_ += 1min;
-        return database_
-            ->transact([&](UnitOfWork& work) { return conversation_->handle(work, message); })
-            .reply;
+        return reply;
     }
     static std::string all(const Reply& reply) { return reply.plain_text(); }
     static bool has(const Reply& reply, std::string_view text) {
@@ -84,24 +53,18 @@ protected:
         return read(
             [&](UnitOfWork& w, Id ws) { return w.search().search(ws, query, 10, 40).total; });
     }
-    /// company_links (schemas/0011) as "company-other:meetings@latest meeting".
-    std::string links() {
-        const std::string aggregate =
-            fresh_.backend() == "sqlite3" ? "group_concat(x, ' ')" : "string_agg(x, ' ')";
-        return inmaek::test::query_text(
-            fresh_.url(), "SELECT COALESCE(" + aggregate +
-                              ", '') FROM (SELECT company_id || '-' || other_id || ':' || "
-                              "meetings || '@' || last_meeting_id AS x FROM company_links "
-                              "ORDER BY company_id, other_id) AS l");
-    }
-    /// The links a merge or an undo left are those a rebuild from the meetings computes.
-    void expect_links_as_rebuilt() {
-        const auto kept = links();
-        read([](UnitOfWork& w, Id ws) {
-            w.insights().rebuild_company_links(ws);
-            return 0;
-        });
-        EXPECT_EQ(links(), kept);
+    /// The lead's stage history as "from>to@minutes after the first change", oldest first.
+    std::string moves(Id lead) {
+        const auto changes =
+            read([&](UnitOfWork& w, Id ws) { return w.leads().history(ws, lead); });
+        std::string out;
+        for (const auto& change : changes) {
+            const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(
+                change.changed_at - changes.front().changed_at);
+            out += (out.empty() ? "" : " ") + change.from_stage + ">" + change.to_stage + "@" +
+                   std::to_string(minutes.count());
+        }
+        return out;
     }
     /// Leads and summed value of a stage, as the pipeline totals (kept by triggers) say.
     std::pair<std::int64_t, std::int64_t> pipeline(const std::string& stage) {
@@ -114,12 +77,6 @@ protected:
             return total;
         });
     }
-
-    FreshDatabase fresh_{GetParam()};
-    std::unique_ptr<Database> database_;
-    std::unique_ptr<Conversation> conversation_;
-    std::int64_t sequence_ = 2000;
-    std::chrono::sys_seconds now_{std::chrono::sys_days{std::chrono::year{2025} / 2 / 4}};
 };
 
 INSTANTIATE_TEST_SUITE_P(Backends, Undo, ::testing::ValuesIn(backends()), backend_name);
@@ -190,6 +147,44 @@ TEST_P(Undo, ALeadChangeGoesBackToItsBeforeImageAndThePipelineFollows) {
     const auto card = all(say("/lead 1"));
     EXPECT_NE(card.find("2025-03-01"), std::string::npos) << card;
     EXPECT_EQ(card.find("board said yes"), std::string::npos) << card;
+}
+
+TEST_P(Undo, AnUndoneStageMoveLeavesNoTraceInTheHistoryOrThePipelinesMoves) {
+    say("/lead add \"KakaoTalk x ChatGPT\" @Kakao stage:proposal");  // 00:00
+    say("/lead 1 stage:negotiation");                                // 00:01
+    say("/lead 1 stage:proposal");                                   // 00:02
+    say("/lead 1 stage:negotiation");                                // 00:03
+    ASSERT_EQ(moves(1),
+              ">proposal@0 proposal>negotiation@1 negotiation>proposal@2 "
+              "proposal>negotiation@3");
+
+    const auto undone = say("/undo");
+    ASSERT_EQ(undone.kind, Reply::Kind::ok) << all(undone);
+    EXPECT_EQ(moves(1), ">proposal@0 proposal>negotiation@1 negotiation>proposal@2")
+        << "the move of 00:03 is gone, not answered by a move back; the earlier ones stay";
+    EXPECT_EQ(pipeline("proposal").first, 1);
+    EXPECT_EQ(say("/history @Kakao").title, "🕘 Kakao · history (3)");
+    say("/undo");  // already undone: nothing more goes
+    EXPECT_EQ(moves(1), ">proposal@0 proposal>negotiation@1 negotiation>proposal@2");
+
+    // A change that moved nothing leaves the history as it is; the undo itself is audited.
+    say("/lead 1 value:5억");
+    EXPECT_EQ(say("/undo").kind, Reply::Kind::ok);
+    EXPECT_EQ(moves(1), ">proposal@0 proposal>negotiation@1 negotiation>proposal@2");
+    EXPECT_EQ(inmaek::test::query_text(fresh_.url(),
+                                       "SELECT COUNT(*) FROM audit_log WHERE action = 'undo'"),
+              "2");
+}
+
+TEST_P(Undo, ThePipelineDoesNotCountAnUndoneMoveAmongThisMonthsMoves) {
+    say("/lead add \"HBM supply\" @Samsung stage:proposal");
+    say("/lead 1 stage:negotiation");
+    ASSERT_TRUE(has(say("/pipeline"), "proposal → negotiation")) << all(say("/pipeline"));
+    ASSERT_EQ(say("/undo").kind, Reply::Kind::ok);
+    const auto pipeline = say("/pipeline");
+    EXPECT_FALSE(has(pipeline, "→ negotiation")) << all(pipeline);
+    EXPECT_TRUE(has(pipeline, "New leads (1)")) << all(pipeline);
+    EXPECT_TRUE(has(pipeline, "  proposal 1")) << all(pipeline);
 }
 
 TEST_P(Undo, ALeadChangedAgainByAnotherIsNotRolledBack) {
