@@ -205,6 +205,13 @@ void take_back_lead_filter_copies(std::string_view url) {
     }
 }
 
+void take_back_search_grams(std::string_view url) {
+    if (backend_of(url) == "sqlite3") return;
+    auto session = open_session(url);
+    *session << "DROP INDEX search_docs_trigrams_small";
+    *session << "DROP INDEX search_docs_grams_small";
+}
+
 TempDir::TempDir() {
     static std::atomic<int> counter{0};
     path_ = std::filesystem::path(::testing::TempDir()) /

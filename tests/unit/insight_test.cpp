@@ -22,6 +22,7 @@ using inmaek::test::FreshDatabase;
 using inmaek::test::kTeamChat;
 using inmaek::test::query_text;
 using inmaek::test::take_back_lead_filter_copies;
+using inmaek::test::take_back_search_grams;
 
 constexpr auto kOtherTeamChat = "-1009999999999";
 
@@ -113,6 +114,7 @@ TEST_P(Insight, LinksCountMeetingsKeepTheLatestAndMatchARebuildAndTheBackfill) {
     // The runner applies the migrations above the latest, so every one after 0011 goes too.
     execute(fresh_.url(), "DROP TABLE company_links");
     execute(fresh_.url(), "DROP TABLE server_secrets");
+    take_back_search_grams(fresh_.url());
     take_back_lead_filter_copies(fresh_.url());
     execute(fresh_.url(), "DELETE FROM schema_migrations WHERE version >= 11");
     database_ = std::make_unique<Database>(DatabaseOptions{.url = fresh_.url()});
