@@ -207,7 +207,10 @@ TEST_P(ExportFiles, TelegramGetsTheCsvThroughSendDocument) {
     EXPECT_NE(form.part("caption")->data.find("CSV"), std::string::npos);
 
     EXPECT_TRUE(temporary_files_gone()) << "the export's temporary file was left behind";
-    EXPECT_EQ(number("SELECT COUNT(*) FROM outbox WHERE kind = 'file' AND status = 'sent'"), 1);
+    EXPECT_EQ(
+        await_number(database_.url(),
+                     "SELECT COUNT(*) FROM outbox WHERE kind = 'file' AND status = 'sent'", 1),
+        1);
     std::this_thread::sleep_for(500ms);
     EXPECT_EQ(telegram.count(), 1U) << "one file, sent once";
 }

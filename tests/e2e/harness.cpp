@@ -67,6 +67,17 @@ std::int64_t query_number(const std::string& url, const std::string& sql) {
     return number;
 }
 
+std::int64_t await_number(const std::string& url, const std::string& sql, std::int64_t expected,
+                          std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    auto number = query_number(url, sql);
+    while (number != expected && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds{50});
+        number = query_number(url, sql);
+    }
+    return number;
+}
+
 std::int64_t count_rows(const std::string& url, const std::string& table) {
     return query_number(url, "SELECT COUNT(*) FROM " + table);
 }
@@ -180,6 +191,11 @@ void MessengerEndToEnd::TearDown() {
 
 std::int64_t MessengerEndToEnd::number(const std::string& sql) const {
     return query_number(database_.url(), sql);
+}
+
+std::int64_t MessengerEndToEnd::awaited_number(const std::string& sql,
+                                               std::int64_t expected) const {
+    return await_number(database_.url(), sql, expected);
 }
 
 }  // namespace inmaek::e2e

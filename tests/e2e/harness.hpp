@@ -45,6 +45,12 @@ bool wait_listening(ServerProcess& server, std::chrono::milliseconds timeout = k
 /// on the database of `url` (either backend). Throws on a failing query.
 std::int64_t query_number(const std::string& url, const std::string& sql);
 
+/// query_number, read again every 50 ms until it yields `expected` or `timeout` passes; the last
+/// value read. For state the server writes just after the step a test waited for (an outbox row
+/// marked sent once the platform's API has answered).
+std::int64_t await_number(const std::string& url, const std::string& sql, std::int64_t expected,
+                          std::chrono::milliseconds timeout = std::chrono::seconds{5});
+
 /// SELECT COUNT(*) FROM table.
 std::int64_t count_rows(const std::string& url, const std::string& table);
 
@@ -96,6 +102,8 @@ protected:
     void start(Environment env);
     /// The single number `sql` yields on the test's database.
     std::int64_t number(const std::string& sql) const;
+    /// await_number on the test's database.
+    std::int64_t awaited_number(const std::string& sql, std::int64_t expected) const;
 
     test::TempDir dir_;
     test::FreshDatabase database_{GetParam()};

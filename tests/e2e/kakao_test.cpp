@@ -144,7 +144,8 @@ TEST_P(KakaoEndToEnd, AnswersUseCallbackAndPostsTheResultToTheCallbackUrlOnce) {
     const auto text = shown_text(callback);
     EXPECT_NE(text.find("카카오톡 × ChatGPT 연동"), std::string::npos) << requests[0].body;
     EXPECT_EQ(number("SELECT COUNT(*) FROM leads"), 1);
-    EXPECT_EQ(number("SELECT COUNT(*) FROM outbox WHERE platform = 'kakao' AND status = 'sent'"),
+    EXPECT_EQ(awaited_number(
+                  "SELECT COUNT(*) FROM outbox WHERE platform = 'kakao' AND status = 'sent'", 1),
               1);
 }
 

@@ -130,7 +130,7 @@ TEST_P(LineEndToEnd, RepliesThroughTheReplyApiOnceAcrossRedeliveries) {
     EXPECT_EQ(number("SELECT COUNT(*) FROM meetings"), 1);
     EXPECT_EQ(number("SELECT COUNT(*) FROM inbound_events"), 1);
     EXPECT_EQ(number("SELECT COUNT(*) FROM outbox"), 1);
-    EXPECT_EQ(number("SELECT COUNT(*) FROM outbox WHERE status = 'sent'"), 1);
+    EXPECT_EQ(awaited_number("SELECT COUNT(*) FROM outbox WHERE status = 'sent'", 1), 1);
 }
 
 TEST_P(LineEndToEnd, PushesWithAStableRetryKeyWhenTheReplyTokenIsRefused) {
@@ -162,7 +162,8 @@ TEST_P(LineEndToEnd, PushesWithAStableRetryKeyWhenTheReplyTokenIsRefused) {
     const auto key = requests[1].headers.at("x-line-retry-key");
     EXPECT_EQ(key.size(), 36U) << key;
     EXPECT_EQ(requests[2].headers.at("x-line-retry-key"), key) << "one row, one retry key";
-    EXPECT_EQ(number("SELECT COUNT(*) FROM outbox WHERE status = 'sent' AND attempts = 3"), 1);
+    EXPECT_EQ(
+        awaited_number("SELECT COUNT(*) FROM outbox WHERE status = 'sent' AND attempts = 3", 1), 1);
 }
 
 TEST_P(LineEndToEnd, ABadSignatureIs401AndStoresNothing) {

@@ -176,7 +176,7 @@ TEST_P(SlackEndToEnd, RepliesToAnEventThroughChatPostMessageOnceAcrossRetries) {
     EXPECT_NE(call.value("text", "").find("카카오"), std::string::npos) << requests[0].body;
     EXPECT_TRUE(call["blocks"].is_array());
     EXPECT_EQ(number("SELECT COUNT(*) FROM meetings"), 1);
-    EXPECT_EQ(number("SELECT COUNT(*) FROM outbox WHERE status = 'sent'"), 1);
+    EXPECT_EQ(awaited_number("SELECT COUNT(*) FROM outbox WHERE status = 'sent'", 1), 1);
     EXPECT_EQ(number("SELECT COUNT(*) FROM users WHERE platform_user_id = 'U0KIMMINJ' AND "
                      "display_name = '김민지'"),
               1)
