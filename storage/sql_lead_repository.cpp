@@ -69,12 +69,22 @@ constexpr auto kOpenLeadsForCompany = R"sql(
     LIMIT :limit)sql";
 
 // /leads: the columns of a lead with its owner's name; LeadQuery adds the filters' conditions.
-constexpr auto kListLeads = R"sql(
-    SELECT l.id, l.workspace_id, l.title, l.stage, l.value_amount, l.value_currency, l.owner_id,
-           l.due, l.note, l.created_by, l.created_at, l.updated_at, u.display_name
-    FROM leads AS l
-    LEFT JOIN users AS u ON u.workspace_id = l.workspace_id AND u.id = l.owner_id
-    WHERE l.workspace_id = :workspace_id)sql";
+#define INMAEK_LEAD_COLUMNS                                                             \
+    "SELECT l.id, l.workspace_id, l.title, l.stage, l.value_amount, l.value_currency, " \
+    "l.owner_id, l.due, l.note, l.created_by, l.created_at, l.updated_at, u.display_name"
+#define INMAEK_LEADS_FROM                                                                  \
+    " FROM leads AS l LEFT JOIN users AS u ON u.workspace_id = l.workspace_id AND u.id = " \
+    "l.owner_id WHERE l.workspace_id = :workspace_id"
+constexpr auto kListLeads = INMAEK_LEAD_COLUMNS INMAEK_LEADS_FROM;
+// The same with the number of the matches (a CTE named matches) as a last column.
+constexpr auto kListCountedLeads =
+    INMAEK_LEAD_COLUMNS ", (SELECT COUNT(*) FROM matches)" INMAEK_LEADS_FROM;
+#undef INMAEK_LEAD_COLUMNS
+#undef INMAEK_LEADS_FROM
+// The columns of lead_companies' copy of a lead that LeadQuery's matches from the links carry:
+// those of every order but the title's.
+constexpr auto kLinkSortColumns =
+    "lc.updated_at, lc.created_at, lc.value_currency, lc.value_amount, lc.due, lc.stage";
 // Up to this many matches, a page is sorted from all of them (LeadQuery::list_sql): a few
 // milliseconds at most, whatever the filter.
 constexpr long long kFewLeads = 5000;
@@ -118,9 +128,10 @@ struct LeadFields {
 /// ever reaches the statement as bound values.
 ///
 /// company: and industry: start from the companies. Their links carry a copy of the lead's
-/// filtered columns (schemas/0014), so the lead's own conditions are checked there too, in the
-/// index of the links by company, and only the leads that pass them are read. The outer query
-/// checks them again on the lead itself, which stays the truth.
+/// filtered and sorted columns (schemas/0014, 0015), kept by triggers in the lead's own
+/// transaction, so the lead's conditions are checked there, in the index of the links by
+/// company, and the matches are counted and ordered there too: only the page's leads are read.
+/// sort:title (not copied) checks the conditions again on the leads and orders them there.
 class LeadQuery {
 public:
     LeadQuery(Id workspace_id, const LeadFilter& filter, bool postgresql)
@@ -139,12 +150,15 @@ public:
         if (filter.due_by) due_by_ = day_to_db(*filter.due_by);
 
         where_ = lead_conditions("l", "");
+        // The links that match, as (lead_id, the sorted columns) in links_.
+        std::vector<std::string> links;
         if (filter.company_id) {
             company_id_ = *filter.company_id;
-            where_ +=
-                " AND l.id IN (SELECT lc.lead_id FROM lead_companies AS lc"
-                " WHERE lc.workspace_id = :company_workspace AND lc.company_id = :company_id" +
-                lead_conditions("lc", kCompanyPrefix) + ")";
+            links.push_back(std::string{"SELECT lc.lead_id AS id, "} + kLinkSortColumns +
+                            " FROM lead_companies AS lc"
+                            " WHERE lc.workspace_id = :company_workspace"
+                            " AND lc.company_id = :company_id" +
+                            lead_conditions("lc", kCompanyPrefix));
         }
         if (!filter.industry.empty()) {
             // Few companies name an industry: their leads are found from them, not each lead's
@@ -152,14 +166,23 @@ public:
             // SQLite's LIKE ignores the case of ASCII letters (and lower() folds no other);
             // PostgreSQL's LIKE minds case. lower() on every company is a third of the query.
             industry_ = "%" + escape_like(lower_ascii(filter.industry)) + "%";
-            where_ +=
-                " AND l.id IN (SELECT lc.lead_id FROM companies AS c JOIN lead_companies AS lc"
-                " ON lc.workspace_id = c.workspace_id AND lc.company_id = c.id"
-                " WHERE c.workspace_id = :industry_workspace AND " +
-                std::string{postgresql ? "lower(c.industry)" : "c.industry"} +
-                " LIKE :industry ESCAPE '\\'" + lead_conditions("lc", kIndustryPrefix) + ")";
+            links.push_back(std::string{"SELECT lc.lead_id AS id, "} + kLinkSortColumns +
+                            " FROM companies AS c JOIN lead_companies AS lc"
+                            " ON lc.workspace_id = c.workspace_id AND lc.company_id = c.id"
+                            " WHERE c.workspace_id = :industry_workspace AND " +
+                            std::string{postgresql ? "lower(c.industry)" : "c.industry"} +
+                            " LIKE :industry ESCAPE '\\'" + lead_conditions("lc", kIndustryPrefix));
         }
-        order_ = order_by(filter);
+        // A lead with two matching links is one match; with both filters, a match of each.
+        for (std::size_t i = 0; i < links.size(); ++i) {
+            links_ += (i == 0 ? "" : " INTERSECT ") + links[i];
+        }
+        if (links.size() == 1) links_.insert(std::string_view{"SELECT"}.size(), " DISTINCT");
+        by_title_ = filter.sort == LeadSort::title;
+        if (by_title_ && !links_.empty())
+            where_ += " AND l.id IN (SELECT id FROM (" + links_ + ") AS k)";
+        order_ = order_by(filter, "l");
+        links_order_ = order_by(filter, "m");
         limit_ = sql_limit(filter.limit);
         offset_ = std::max(filter.offset, 0);
     }
@@ -179,16 +202,28 @@ public:
     /// Whether the leads are found from companies (company:, industry:): then they are at most
     /// those companies' leads, usually few, and one statement counts and pages them.
     [[nodiscard]] bool from_companies() const { return company_id_ || industry_; }
-    /// list_sql(true) with the number of all matches as a last column.
+    /// The page with the number of all matches as a last column: the matches counted and
+    /// ordered in the links' copies, the page's leads read (sort:title: list_sql(true)).
     [[nodiscard]] std::string counted_list_sql() const {
-        return "WITH matches AS MATERIALIZED (" + std::string{kListLeads} + where_ +
-               ") SELECT l.*, COUNT(*) OVER () FROM matches AS l" + order_ + " LIMIT :limit" +
-               (offset_ > 0 ? " OFFSET :offset" : "");
+        const std::string page =
+            " LIMIT :limit" + std::string{offset_ > 0 ? " OFFSET :offset" : ""};
+        if (by_title_) {
+            return "WITH matches AS MATERIALIZED (" + std::string{kListLeads} + where_ +
+                   ") SELECT l.*, COUNT(*) OVER () FROM matches AS l" + order_ + page;
+        }
+        // The page's leads pass the conditions on themselves too: they are read anyway.
+        return "WITH matches AS MATERIALIZED (" + links_ +
+               "), page AS MATERIALIZED (SELECT m.id FROM matches AS m" + links_order_ + page +
+               ") " + kListCountedLeads + where_ + " AND l.id IN (SELECT id FROM page)" + order_;
     }
     [[nodiscard]] bool first_page() const { return offset_ == 0; }
     /// Whether the page lies past the last of `total` matches.
     [[nodiscard]] bool past_the_end(long long total) const { return offset_ >= total; }
-    [[nodiscard]] std::string count_sql() const { return std::string{kCountLeads} + where_; }
+    [[nodiscard]] std::string count_sql() const {
+        if (links_.empty() || by_title_) return std::string{kCountLeads} + where_;
+        return "WITH matches AS MATERIALIZED (" + links_ + ") " + kCountLeads + where_ +
+               " AND l.id IN (SELECT id FROM matches)";
+    }
 
     /// Adds the uses of every parameter the SQL names.
     void bind(soci::statement& statement, bool with_limit) {
@@ -290,22 +325,24 @@ private:
         if (due_by_) statement.exchange(soci::use(*due_by_, prefix + "due_by"));
     }
 
-    static std::string order_by(const LeadFilter& filter) {
+    /// The filter's order of the rows named `alias`.
+    static std::string order_by(const LeadFilter& filter, const std::string& alias) {
         const std::string direction = filter.descending ? " DESC" : "";
+        const auto a = alias + ".";
+        const auto id = ", " + a + "id" + direction;
         // Leads without the sorted value come last either way; the id breaks ties.
         switch (filter.sort) {
             case LeadSort::value:
-                return " ORDER BY (l.value_amount IS NULL), l.value_currency, l.value_amount" +
-                       direction + ", l.id" + direction;
+                return " ORDER BY (" + a + "value_amount IS NULL), " + a + "value_currency, " + a +
+                       "value_amount" + direction + id;
             case LeadSort::due:
-                return " ORDER BY (l.due IS NULL), l.due" + direction + ", l.id" + direction;
-            case LeadSort::created:
-                return " ORDER BY l.created_at" + direction + ", l.id" + direction;
-            case LeadSort::stage: return " ORDER BY l.stage" + direction + ", l.id" + direction;
-            case LeadSort::title: return " ORDER BY l.title" + direction + ", l.id" + direction;
+                return " ORDER BY (" + a + "due IS NULL), " + a + "due" + direction + id;
+            case LeadSort::created: return " ORDER BY " + a + "created_at" + direction + id;
+            case LeadSort::stage: return " ORDER BY " + a + "stage" + direction + id;
+            case LeadSort::title: return " ORDER BY " + a + "title" + direction + id;
             case LeadSort::updated: break;
         }
-        return " ORDER BY l.updated_at" + direction + ", l.id" + direction;
+        return " ORDER BY " + a + "updated_at" + direction + id;
     }
 
     Int workspace_id_;
@@ -326,7 +363,10 @@ private:
     int limit_ = 0;
     int offset_ = 0;
     std::string where_;
+    std::string links_;  ///< company: and industry:'s matching links, or empty
+    bool by_title_ = false;
     std::string order_;
+    std::string links_order_;
 };
 
 }  // namespace

@@ -118,14 +118,15 @@ void load_leads(Loader& load, const DataSize& o) {
                  n(o.users) + ", CASE WHEN i % 3 = 0 THEN '2025-0' || (1 + i % 9) || '-15' END, " +
                  pick(load.postgresql(), kWords, "i * 13") + ", 1 + i % " + n(o.users) + ", " +
                  now + " - " + kSpread + ", " + now + " - " + kSpread + " " + load.series(o.leads));
-    // With the copy of the lead's columns that migration 0014's triggers keep (they are off
-    // during a PostgreSQL load, and would update each row again on SQLite).
+    // With the copy of the lead's columns that the triggers of migrations 0014 and 0015 keep (they
+    // are off during a PostgreSQL load, and would update each row again on SQLite).
     load.run("lead_companies",
              "INSERT INTO lead_companies (lead_id, position, workspace_id, company_id, stage, "
-             "owner_id, value_currency, value_amount, created_at, due) SELECT id, 0, "
+             "owner_id, value_currency, value_amount, created_at, due, updated_at) SELECT id, 0, "
              "workspace_id, 1 + id % " +
                  n(o.companies) +
-                 ", stage, owner_id, value_currency, value_amount, created_at, due FROM leads "
+                 ", stage, owner_id, value_currency, value_amount, created_at, due, updated_at "
+                 "FROM leads "
                  "WHERE workspace_id = " +
                  load.ws());
 }
@@ -275,6 +276,20 @@ BenchData generate(const std::string& backend, const std::filesystem::path& dir,
     }
     *test::open_session(data.url) << (postgresql ? "VACUUM ANALYZE" : "ANALYZE");
     if (!postgresql && parts.search_index) index_search(data.url);
+    return data;
+}
+
+BenchData reuse(const std::string& url) {
+    BenchData data;
+    data.url = url;
+    data.database = std::make_unique<storage::Database>(storage::DatabaseOptions{.url = url});
+    data.database->migrate();
+    long long workspace_id = 0;
+    *test::open_session(url) << "SELECT id FROM workspaces WHERE name = 'Bench'",
+        soci::into(workspace_id);
+    if (workspace_id == 0) throw std::invalid_argument(url + " holds no generated workspace");
+    data.workspace_id = workspace_id;
+    if (test::backend_of(url) == "sqlite3") index_search(url);
     return data;
 }
 

@@ -67,4 +67,8 @@ inline constexpr long long kNow = 1738627200;
 BenchData generate(const std::string& backend, const std::filesystem::path& dir,
                    const DataSize& size, const DataParts& parts);
 
+/// The database `url` that generate() made before, migrated to this build (SQLite: its search
+/// queue indexed), and its workspace.
+BenchData reuse(const std::string& url);
+
 }  // namespace inmaek::bench

@@ -8,7 +8,9 @@
 //   inmaek_bench_query --backend postgresql ...   (a fresh database on the cluster that
 //                                                  INMAEK_TEST_POSTGRES_URL[_FILE] names)
 // --only loads what the parts named read: the meetings' companies and contacts for path, the
-// search index for find. tests/bench/query.sh runs it on both backends (path.sh: --only path).
+// search index for find. --reuse URL times a database an earlier run generated (its URL is
+// printed), migrated to this build first: for trying a change without loading a million rows
+// again. tests/bench/query.sh runs it on both backends (path.sh: --only path).
 #include <fmt/format.h>
 
 #include <array>
@@ -37,6 +39,7 @@ struct Options {
     int runs = 200;
     inmaek::bench::DataSize size;
     std::set<std::string> only{"find", "leads", "path"};
+    std::string reuse;  ///< the URL of a database generated before, or empty
 };
 
 std::set<std::string> parts_of(const std::string& list) {
@@ -73,6 +76,8 @@ Options parse(int argc, char** argv) {
             options.size.companies = std::stoll(value());
         } else if (arg == "--only") {
             options.only = parts_of(value());
+        } else if (arg == "--reuse") {
+            options.reuse = value();
         } else {
             throw std::invalid_argument("unknown argument " + arg);
         }
@@ -256,9 +261,11 @@ int main(int argc, char** argv) try {
     std::cout << "== " << options.backend << ": " << size.meetings << " meetings, " << size.leads
               << " leads, " << size.companies << " companies, " << size.contacts << " contacts\n";
     const auto wants = [&](const char* part) { return options.only.count(part) > 0; };
-    auto data =
-        inmaek::bench::generate(options.backend, options.dir, size,
-                                {.meeting_links = wants("path"), .search_index = wants("find")});
+    auto data = options.reuse.empty() ? inmaek::bench::generate(options.backend, options.dir, size,
+                                                                {.meeting_links = wants("path"),
+                                                                 .search_index = wants("find")})
+                                      : inmaek::bench::reuse(options.reuse);
+    std::cout << "database: " << data.url << "\n";
     if (wants("find")) bench_find(*data.database, data.workspace_id, options);
     if (wants("leads")) bench_leads(*data.database, data.workspace_id, options);
     if (wants("path")) bench_path(*data.database, data.workspace_id, options);

@@ -199,8 +199,8 @@ void take_back_lead_filter_copies(std::string_view url) {
     }
     *session << "DROP INDEX lead_companies_filter";
     *session << "CREATE INDEX lead_companies_company ON lead_companies (workspace_id, company_id)";
-    for (const char* column :
-         {"stage", "owner_id", "value_currency", "value_amount", "created_at", "due"}) {
+    for (const char* column : {"stage", "owner_id", "value_currency", "value_amount", "created_at",
+                               "due", "updated_at"}) {
         *session << std::string{"ALTER TABLE lead_companies DROP COLUMN "} + column;
     }
 }
@@ -208,8 +208,13 @@ void take_back_lead_filter_copies(std::string_view url) {
 void take_back_search_grams(std::string_view url) {
     if (backend_of(url) == "sqlite3") return;
     auto session = open_session(url);
-    *session << "DROP INDEX search_docs_trigrams_small";
-    *session << "DROP INDEX search_docs_grams_small";
+    for (const char* kind : {"companies", "contacts", "leads", "follow_ups", "meetings"}) {
+        *session << std::string{"DROP INDEX search_docs_trigrams_"} + kind;
+        *session << std::string{"DROP INDEX search_docs_grams_"} + kind;
+    }
+    // 0008's, which 0015 drops.
+    *session << "CREATE INDEX search_docs_trigrams ON search_docs USING gin (doc gin_trgm_ops)";
+    *session << "CREATE INDEX search_docs_grams ON search_docs USING gin (grams)";
 }
 
 TempDir::TempDir() {

@@ -74,13 +74,15 @@ void drop_postgres_database(std::string_view url);
 /// Runs one statement on the database of `url` through a session of its own.
 void execute(std::string_view url, const std::string& sql);
 
-/// Takes back migration 0014 (lead_companies' copy of its lead's filtered columns), rows kept,
-/// for tests that go back to an older schema and migrate again: the runner applies every
-/// migration above the latest one recorded, so each later one must go first.
+/// Takes back migrations 0014 and 0015's lead_companies' copy of its lead's filtered and
+/// sorted columns, rows kept, for tests that go back to an older schema and migrate again: the
+/// runner applies every migration above the latest one recorded, so each later one must go
+/// first.
 void take_back_lead_filter_copies(std::string_view url);
 
-/// Takes back migration 0013 where running it again would fail: PostgreSQL's GIN indexes of
-/// the kinds other than meetings (SQLite's 0013 makes search_grams again whatever it held).
+/// Takes back, where running them again would fail, the GIN indexes of search documents by
+/// kind that 0013 and 0015 made, and puts back 0008's that 0015 drops (PostgreSQL only;
+/// SQLite's 0013 makes search_grams again whatever it held).
 void take_back_search_grams(std::string_view url);
 
 /// A folder of its own under the test temp dir (created), removed with the object.

@@ -7,6 +7,7 @@
 #include <unicode/normalizer2.h>
 #include <unicode/unistr.h>
 
+#include <set>
 #include <thread>
 
 #include "bot/executor.hpp"
@@ -344,7 +345,8 @@ TEST_P(Query, LeadsByCompanyAndIndustryFollowChangesOfTheirLeads) {
                           " OR lc.value_currency IS DISTINCT FROM l.value_currency"
                           " OR lc.value_amount IS DISTINCT FROM l.value_amount"
                           " OR lc.created_at IS DISTINCT FROM l.created_at"
-                          " OR lc.due IS DISTINCT FROM l.due");
+                          " OR lc.due IS DISTINCT FROM l.due"
+                          " OR lc.updated_at IS DISTINCT FROM l.updated_at");
     };
     EXPECT_TRUE(contains(titles("industry:반도체 stage:proposal value>10억"), "Leads (1)\n#2 "));
     EXPECT_EQ(titles("company:삼성 stage:negotiation"), "No lead matches.");
@@ -374,6 +376,63 @@ TEST_P(Query, LeadsByCompanyAndIndustryFollowChangesOfTheirLeads) {
     });
     EXPECT_TRUE(past_the_end.items.empty());
     EXPECT_EQ(past_the_end.total, 1);
+}
+
+TEST_P(Query, LeadsByCompanyAreOrderedAsTheLeadsThemselvesWouldBe) {
+    // company: and industry: count and order their matches in lead_companies' copies
+    // (schemas/0015): in every order, the same leads in the same order as the leads' own rows
+    // give, a lead with two matching links once, and both filters together their intersection.
+    seed();
+    log("/회사 add 삼성 industry:반도체");
+    log("/lead add \"Foundry\" @삼성전자 @삼성 stage:proposal value:30억 due:3/31");  // #2
+    log("/lead add \"HBM\" @삼성전자 stage:poc value:$2M");                           // #3
+    log("/lead add \"Display\" @삼성 stage:new due:2/28");                            // #4
+    log("/lead add \"Ads\" @카카오 stage:negotiation value:5억");                     // #5
+    std::this_thread::sleep_for(1100ms);  // a later change time than the others'
+    log("/lead 3 value:$3M");
+    log("/lead 4 stage:contacted");
+    const auto workspace = database_->transact([&](UnitOfWork& work) {
+        return work.workspaces().workspace_of_chat("telegram", kTeamChat)->id;
+    });
+    const auto ids = [&](LeadFilter filter) {
+        return database_->transact([&](UnitOfWork& work) {
+            const auto page = work.leads().list(workspace, filter);
+            std::vector<Id> out;
+            for (const auto& item : page.items) out.push_back(item.lead.id);
+            EXPECT_EQ(page.total, static_cast<std::int64_t>(out.size()));
+            return out;
+        });
+    };
+    const auto only = [](std::vector<Id> all, const std::set<Id>& kept) {
+        std::erase_if(all, [&](Id id) { return !kept.contains(id); });
+        return all;
+    };
+    using inmaek::storage::LeadSort;
+    for (const auto sort : {LeadSort::updated, LeadSort::created, LeadSort::value, LeadSort::due,
+                            LeadSort::stage, LeadSort::title}) {
+        for (const bool descending : {false, true}) {
+            SCOPED_TRACE(std::to_string(static_cast<int>(sort)) + (descending ? " desc" : ""));
+            LeadFilter all;
+            all.sort = sort;
+            all.descending = descending;
+            const auto ordered = ids(all);
+            LeadFilter at_samsung_electronics = all;
+            at_samsung_electronics.company_id = 3;
+            EXPECT_EQ(ids(at_samsung_electronics), only(ordered, {2, 3}));
+            LeadFilter semiconductors = all;
+            semiconductors.industry = "반도체";
+            EXPECT_EQ(ids(semiconductors), only(ordered, {2, 3, 4}));
+            LeadFilter both = semiconductors;
+            both.company_id = 4;  // 삼성
+            EXPECT_EQ(ids(both), only(ordered, {2, 4}));
+        }
+    }
+    const auto first = [&](const std::string& filters) {
+        const auto reply = say("/leads " + filters, "en");
+        return reply.lines.empty() ? std::string{} : reply.lines.front();
+    };
+    // The latest change first unless told otherwise: #4's move, after #3's new value.
+    EXPECT_TRUE(first("industry:반도체").starts_with("#4 ")) << first("industry:반도체");
 }
 
 }  // namespace
