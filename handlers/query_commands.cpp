@@ -14,7 +14,7 @@ constexpr int kFindHits = 10;
 /// Characters of a hit's snippet: one line on a phone.
 constexpr std::size_t kSnippetChars = 60;
 
-/// "3", or "200+" when counting stopped there.
+/// "3", or "100+" when counting stopped there (storage::kSearchCountCap).
 std::string count_text(std::int64_t count, bool capped) {
     return std::to_string(count) + (capped ? "+" : "");
 }

@@ -4,7 +4,8 @@
 -- the index of the links alone and read only the page's leads (storage/sql_lead_repository.cpp,
 -- LeadQuery); before, each match's lead was read to be ordered, 1,300 rows for one page of 20
 -- in the benchmark. The PostgreSQL sibling does the same, and also gives each kind of search
--- document other than meetings GIN indexes of its own (SQLite's FTS5 index needs none).
+-- document GIN indexes of its own and drops their stored two-character substrings (SQLite's
+-- FTS5 tables need neither).
 ALTER TABLE lead_companies ADD COLUMN updated_at BIGINT;
 
 UPDATE lead_companies

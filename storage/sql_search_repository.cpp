@@ -50,15 +50,15 @@ constexpr auto kSqliteDocument = "SELECT title, body, at FROM search_docs WHERE 
 // PostgreSQL: the newest kPostgresqlWindows[0] documents of the kind are read newest first and
 // checked (a word in many documents has its matches there, and stops the scan early); only when
 // they hold fewer than kSearchCountCap matches are the older ones looked up through the GIN
-// indexes (a word that rare has short posting lists; each kind but meetings has indexes of its
-// own, schemas/0015, where every word is looked up). The planner cannot tell the two cases
-// apart: it estimates how common a word is poorly, not at all per kind, and either plan alone is
-// slow in the other. Older ones are of kind :kind (which the indexes of 0015 need to be named),
-// below an id that no index is to narrow (id + 0): ANDing the range of a whole kind would cost
-// more than it saves.
-// In the scan, a word of two characters is a LIKE too (cheaper than unpacking grams: the same).
-// Words common only together (1% of meetings) get a second, wider window when the first one's
-// matches say it holds the rest: the indexes would read all of both words' documents.
+// indexes (a word that rare has short posting lists; each kind has indexes of its own,
+// schemas/0015, so a word common in one kind costs nothing in another). The planner cannot tell the
+// two cases apart: it estimates how common a word is poorly, not at all per kind, and either plan
+// alone is slow in the other. Older ones are of kind :kind (which the indexes of 0015 need to be
+// named), below an id that no index is to narrow (id + 0): ANDing the range of a whole kind would
+// cost more than it saves. In the scan, a word of two characters is a LIKE too (cheaper than
+// unpacking grams: the same). Words common only together (1% of meetings) get a second, wider
+// window when the first one's matches say it holds the rest: the indexes would read all of both
+// words' documents.
 constexpr std::array kPostgresqlWindows{1000, 50000};
 constexpr auto kPostgresqlRecentHead = R"sql(
     SELECT id, title FROM (
@@ -409,37 +409,31 @@ class PostgresqlSearch final : public KindSearch {
 public:
     PostgresqlSearch(soci::session& session, Int workspace_id, const Words& words)
         : workspace_id_(workspace_id) {
-        std::string scanned;       // the conditions on a document read
-        std::string indexed;       // the same through the GIN indexes of its kind
-        std::string longest_only;  // the same, the longest word through a GIN index
-        // Among meetings, the planner would AND the index of one word with the other's, reading
-        // every meeting that has either: a word in 25% of them has 250,000.
+        std::string scanned;  // the conditions on a document read
+        std::string indexed;  // the same, the longest word through a GIN index
+        // One index only, the longest word's (usually the rarest): the planner, which cannot
+        // tell how common a word is, would AND the index of a word in a quarter of the kind
+        // with the other's, or read every document of the kind that has the shorter one.
         const auto longest =
             std::max_element(words.all.begin(), words.all.end(), [](const auto& a, const auto& b) {
                 return search_text::length(a) < search_text::length(b);
             });
         for (auto word = words.all.begin(); word != words.all.end(); ++word) {
-            const auto like = ":w" + std::to_string(values_.size());
+            const auto name = ":w" + std::to_string(values_.size());
             scanned_.push_back(values_.size());
             values_.push_back(like_escaped(*word));
-            const auto contains = " AND doc LIKE '%' || lower(" + like + ") || '%'";
-            scanned += contains;
-            std::string through_index = contains;
-            if (search_text::length(*word) == 2) {
+            scanned += " AND doc LIKE '%' || lower(" + name + ") || '%'";
+            if (word != longest) {
+                indexed_.push_back(scanned_.back());
+                indexed += " AND (doc || '') LIKE '%' || lower(" + name + ") || '%'";
+            } else if (search_text::length(*word) == 2) {
                 indexed_.push_back(values_.size());
-                through_index =
-                    " AND grams @> ARRAY[lower(:w" + std::to_string(values_.size()) + ")]";
                 values_.push_back(*word);
+                indexed += " AND inmaek_bigrams(doc) @> ARRAY[lower(:w" +
+                           std::to_string(indexed_.back()) + ")]";
             } else {
                 indexed_.push_back(scanned_.back());
-            }
-            indexed += through_index;
-            if (word == longest) {
-                longest_only_.push_back(indexed_.back());
-                longest_only += through_index;
-            } else {
-                longest_only_.push_back(scanned_.back());
-                longest_only += " AND (doc || '') LIKE '%' || lower(" + like + ") || '%'";
+                indexed += " AND doc LIKE '%' || lower(" + name + ") || '%'";
             }
         }
         recent_ = prepare(session, kPostgresqlRecentHead + scanned + kPostgresqlRecentTail,
@@ -456,17 +450,12 @@ public:
             s.exchange(soci::use(high_, "high"));
             s.exchange(soci::use(recent_count_, "recent"));
         });
-        const auto older = [&](const std::string& conditions,
-                               const std::vector<std::size_t>& values) {
-            return prepare(session, kPostgresqlOlderHead + conditions + kPostgresqlOlderTail,
-                           [this, &values](soci::statement& s) {
-                               bind_candidate(s, values);
-                               s.exchange(soci::use(kind_, "kind"));
-                               s.exchange(soci::use(older_high_, "older_high"));
-                           });
-        };
-        older_ = older(indexed, indexed_);
-        if (words.all.size() > 1) older_meetings_ = older(longest_only, longest_only_);
+        older_ = prepare(session, kPostgresqlOlderHead + indexed + kPostgresqlOlderTail,
+                         [this](soci::statement& s) {
+                             bind_candidate(s, indexed_);
+                             s.exchange(soci::use(kind_, "kind"));
+                             s.exchange(soci::use(older_high_, "older_high"));
+                         });
     }
 
     std::vector<Candidate> candidates(Int low, Int high) override {
@@ -490,10 +479,7 @@ public:
             high_ = older_high_;
         }
         limit_ = static_cast<int>(cap - out.size());
-        auto& older = static_cast<SearchKind>(kind_) == SearchKind::meeting && older_meetings_
-                          ? older_meetings_
-                          : older_;
-        for_each_row(*older, [&] { out.push_back({id_, title_, 0}); });
+        for_each_row(*older_, [&] { out.push_back({id_, title_, 0}); });
         return out;
     }
 
@@ -517,14 +503,12 @@ private:
     int recent_count_ = 0;
     Int id_ = 0;
     std::string title_;
-    std::deque<std::string> values_;         // bound by reference: must not move
-    std::vector<std::size_t> scanned_;       // the values of the words as the scan reads them
-    std::vector<std::size_t> indexed_;       // as the GIN indexes of a kind are asked
-    std::vector<std::size_t> longest_only_;  // as meetings' are (the longest word only)
+    std::deque<std::string> values_;    // bound by reference: must not move
+    std::vector<std::size_t> scanned_;  // the values of the words as the scan reads them
+    std::vector<std::size_t> indexed_;  // and as the GIN indexes are asked
     std::optional<soci::statement> recent_;
     std::optional<soci::statement> older_than_;
     std::optional<soci::statement> older_;
-    std::optional<soci::statement> older_meetings_;  // with two words or more
 };
 
 }  // namespace

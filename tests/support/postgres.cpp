@@ -212,7 +212,9 @@ void take_back_search_grams(std::string_view url) {
         *session << std::string{"DROP INDEX search_docs_trigrams_"} + kind;
         *session << std::string{"DROP INDEX search_docs_grams_"} + kind;
     }
-    // 0008's, which 0015 drops.
+    // 0008's column and indexes, which 0015 drops.
+    *session << "ALTER TABLE search_docs ADD COLUMN grams TEXT[] GENERATED ALWAYS AS "
+                "(inmaek_bigrams(lower(title || ' ' || body))) STORED";
     *session << "CREATE INDEX search_docs_trigrams ON search_docs USING gin (doc gin_trgm_ops)";
     *session << "CREATE INDEX search_docs_grams ON search_docs USING gin (grams)";
 }

@@ -81,7 +81,8 @@ void execute(std::string_view url, const std::string& sql);
 void take_back_lead_filter_copies(std::string_view url);
 
 /// Takes back, where running them again would fail, the GIN indexes of search documents by
-/// kind that 0013 and 0015 made, and puts back 0008's that 0015 drops (PostgreSQL only;
+/// kind that 0013 and 0015 made, and puts back 0008's grams and indexes that 0015 drops
+/// (PostgreSQL only;
 /// SQLite's 0013 makes search_grams again whatever it held).
 void take_back_search_grams(std::string_view url);
 
