@@ -73,7 +73,7 @@ std::optional<storage::OutboxMessage> ExportDelivery::fallback(
         lang, *kind, link_(*row.workspace_id, handlers::to_string(*kind)), link_minutes_);
     reply.lines.insert(reply.lines.begin(),
                        handlers::tr(lang, handlers::Msg::export_upload_failed));
-    auto push = (*adapter)->push_to(row.destination, reply);
+    auto push = (*adapter)->push_instead_of_file(row.destination, row.payload, reply);
     if (!push) return std::nullopt;
     storage::OutboxMessage message;
     message.workspace_id = row.workspace_id;

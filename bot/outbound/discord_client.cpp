@@ -33,6 +33,8 @@ bool is_interaction_token(std::string_view token) {
 
 // The reply to a deferred slash command replaces its "thinking…" answer: PATCH
 // /webhooks/{application_id}/{token}/messages/@original, authorised by the token in the URL.
+// A follow-up ("follow_up": true, the link instead of a file) is a message of its own: POST
+// /webhooks/{application_id}/{token}.
 boost::system::result<ClientRequest, std::string> DiscordClient::edit_original(
     const storage::OutboxMessage& message) const {
     const auto payload = nlohmann::json::parse(message.payload, nullptr, false);
@@ -47,10 +49,12 @@ boost::system::result<ClientRequest, std::string> DiscordClient::edit_original(
     if (!is_snowflake(application) || !is_interaction_token(token)) {
         return std::string{"a deferred interaction reply with a malformed application id or token"};
     }
-    auto url = base_.join("/api/v10/webhooks/" + application + "/" + token + "/messages/@original");
+    const bool follow_up = payload.value("follow_up", nlohmann::json{}) == true;
+    auto url = base_.join("/api/v10/webhooks/" + application + "/" + token +
+                          (follow_up ? "" : "/messages/@original"));
     if (!url) return std::string{"the interaction does not fit in a URL"};
     ClientRequest request;
-    request.method = http::verb::patch;
+    request.method = follow_up ? http::verb::post : http::verb::patch;
     request.url = std::move(*url);
     request.headers.set(http::field::content_type, "application/json");
     request.body = payload["message"].dump();

@@ -23,6 +23,12 @@ std::optional<Push> Adapter::push_file(const Parsed& /*parsed*/,
     return std::nullopt;
 }
 
+std::optional<Push> Adapter::push_instead_of_file(std::string_view destination,
+                                                  std::string_view /*file_payload*/,
+                                                  const handlers::Reply& reply) const {
+    return push_to(destination, reply);
+}
+
 boost::json::object file_fields(const handlers::Reply& reply) {
     boost::json::object fields;
     if (reply.attachment) {

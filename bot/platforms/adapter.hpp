@@ -84,6 +84,12 @@ public:
     /// platform takes no file from a bot.
     [[nodiscard]] virtual std::optional<Push> push_file(const Parsed& parsed,
                                                         const handlers::Reply& reply) const;
+    /// What goes instead of a file that could not be delivered (the link to it): `reply` the way
+    /// the file row of `destination` and `file_payload` (push_file()) was to go. The default
+    /// pushes it to the file's chat (push_to()).
+    [[nodiscard]] virtual std::optional<Push> push_instead_of_file(
+        std::string_view destination, std::string_view file_payload,
+        const handlers::Reply& reply) const;
     /// The most a push_to() message holds, in characters of the reply's plain text before the
     /// platform's markup: a longer reply goes out in parts (push_parts). The default fits every
     /// messenger's limit but Kakao's.

@@ -662,8 +662,30 @@ std::optional<Push> DiscordAdapter::push_file(const Parsed& parsed,
     if (!interaction.application_id.empty() && !interaction.token.empty()) {
         payload["application_id"] = interaction.application_id;
         payload["token"] = interaction.token;
+        payload["interaction_id"] = parsed.message.event_key;
     }
     return Push{parsed.message.chat_id, json::serialize(payload)};
+}
+
+std::optional<Push> DiscordAdapter::push_instead_of_file(std::string_view destination,
+                                                         std::string_view file_payload,
+                                                         const handlers::Reply& reply) const {
+    boost::system::error_code error;
+    const auto parsed = json::parse(file_payload, error);
+    const auto* file = parsed.if_object();
+    const auto text = [&](std::string_view key) -> std::string {
+        const auto* value = file == nullptr ? nullptr : file->if_contains(key);
+        return value != nullptr && value->is_string() ? std::string{value->get_string()} : "";
+    };
+    const auto interaction_id = text("interaction_id");
+    if (reply.empty() || interaction_id.empty() || text("token").empty()) {
+        return push_to(destination, reply);
+    }
+    json::object payload{{"application_id", text("application_id")},
+                         {"token", text("token")},
+                         {"follow_up", true},
+                         {"message", message_object(reply, false)}};
+    return Push{std::string{kDiscordInteractionPrefix} + interaction_id, json::serialize(payload)};
 }
 
 std::optional<Push> DiscordAdapter::push_to(std::string_view destination,

@@ -31,7 +31,8 @@ struct DiscordOptions {
     std::function<bool(std::string_view text)> deferred;
 };
 
-/// The outbox destination of a deferred slash command's reply: "interaction:<interaction id>".
+/// The outbox destination of a deferred slash command's reply: "interaction:<interaction id>"
+/// (and of a follow-up of that interaction: push_instead_of_file()).
 inline constexpr std::string_view kDiscordInteractionPrefix = "interaction:";
 
 /// What the renderer needs to know about an interaction, carried in Parsed::reply_target as
@@ -109,6 +110,13 @@ public:
     /// file_fields(); destination the channel.
     [[nodiscard]] std::optional<Push> push_file(const Parsed& parsed,
                                                 const handlers::Reply& reply) const override;
+    /// A file of an interaction is replaced by a follow-up of the same interaction, which needs
+    /// no bot token: {"application_id", "token", "follow_up": true, "message"} to
+    /// "interaction:<interaction id>", the destination of the command's deferred answer. Any
+    /// other goes to the channel (push_to()).
+    [[nodiscard]] std::optional<Push> push_instead_of_file(
+        std::string_view destination, std::string_view file_payload,
+        const handlers::Reply& reply) const override;
     [[nodiscard]] std::optional<Push> push_to(std::string_view destination,
                                               const handlers::Reply& reply) const override;
 

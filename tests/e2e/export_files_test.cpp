@@ -169,6 +169,25 @@ protected:
 
     std::int64_t number(const std::string& sql) const { return query_number(database_.url(), sql); }
 
+    /// BD team's Discord channel, the server started without a bot token against `discord`, and
+    /// `/export companies` typed there as interaction `interaction_id`: the webhook's answer.
+    HttpResponse discord_export(const test::ApiRecorder& discord,
+                                const std::string& interaction_id) {
+        two_workspaces("discord", "1160000000000000003/1150000000000000004");
+        const test::Ed25519Signer signer{kDiscordSeed};
+        if (!start({{"INMAEK_DISCORD_ENABLED", "true"},
+                    {"INMAEK_DISCORD_PUBLIC_KEY", signer.public_key_hex()},
+                    {"INMAEK_DISCORD_API_BASE_URL", discord.base_url()}})) {
+            return {};
+        }
+        const auto body = discord_interaction(
+            interaction_id, "export", {{{"name", "text"}, {"type", 3}, {"value", "companies"}}});
+        const auto timestamp = std::to_string(unix_now());
+        return post(server_->port(), "/hooks/discord", body,
+                    {{"X-Signature-Ed25519", signer.sign(timestamp + body)},
+                     {"X-Signature-Timestamp", timestamp}});
+    }
+
     test::TempDir dir_;
     std::filesystem::path tmp_ = dir_.path() / "tmp";
     test::FreshDatabase database_{GetParam()};
@@ -309,20 +328,10 @@ TEST_P(ExportFiles, SlackGetsTheCsvThroughTheExternalUploadFlow) {
 }
 
 TEST_P(ExportFiles, DiscordGetsTheCsvAsAnInteractionFollowUp) {
-    two_workspaces("discord", "1160000000000000003/1150000000000000004");
-    test::Ed25519Signer signer{kDiscordSeed};
     test::ApiRecorder discord{[](const test::RecordedRequest&) {
         return test::CannedResponse{200, R"({"id":"1190000000000000001"})", {}};
     }};
-    ASSERT_TRUE(start({{"INMAEK_DISCORD_ENABLED", "true"},
-                       {"INMAEK_DISCORD_PUBLIC_KEY", signer.public_key_hex()},
-                       {"INMAEK_DISCORD_API_BASE_URL", discord.base_url()}}));
-    const auto body = discord_interaction(
-        "1180000000000000051", "export", {{{"name", "text"}, {"type", 3}, {"value", "companies"}}});
-    const auto timestamp = std::to_string(unix_now());
-    const auto answer = post(server_->port(), "/hooks/discord", body,
-                             {{"X-Signature-Ed25519", signer.sign(timestamp + body)},
-                              {"X-Signature-Timestamp", timestamp}});
+    const auto answer = discord_export(discord, "1180000000000000051");
     ASSERT_EQ(answer.status, 200U) << answer.body;
 
     const auto uploads = [&] {
@@ -345,6 +354,42 @@ TEST_P(ExportFiles, DiscordGetsTheCsvAsAnInteractionFollowUp) {
     const auto payload = nlohmann::json::parse(form.part("payload_json")->data);
     EXPECT_EQ(payload["attachments"][0]["id"], 0);
     EXPECT_EQ(payload["attachments"][0]["filename"], filename);
+    EXPECT_TRUE(temporary_files_gone());
+}
+
+TEST_P(ExportFiles, ARefusedDiscordUploadIsFollowedByTheLinkWithoutABotToken) {
+    // No bot token: the link goes as a follow-up of the same interaction, as the file did.
+    test::ApiRecorder discord{[](const test::RecordedRequest& request) {
+        if (request.headers.count("content-type") != 0 &&
+            request.headers.at("content-type").starts_with("multipart/")) {
+            return test::CannedResponse{
+                400, R"({"message":"Request entity too large","code":40005})", {}};
+        }
+        return test::CannedResponse{200, R"({"id":"1190000000000000001"})", {}};
+    }};
+    ASSERT_EQ(discord_export(discord, "1180000000000000052").status, 200U);
+    const auto follow_ups = [&] {
+        std::vector<test::RecordedRequest> found;
+        for (auto& request : discord.requests()) {
+            if (request.method == "POST" &&
+                request.headers.at("content-type").starts_with("application/json")) {
+                found.push_back(std::move(request));
+            }
+        }
+        return found;
+    };
+    for (int i = 0; i < 150 && follow_ups().empty(); ++i) std::this_thread::sleep_for(100ms);
+    const auto posts = follow_ups();
+    ASSERT_EQ(posts.size(), 1U) << "one link after the refused file";
+    EXPECT_EQ(posts[0].target, "/api/v10/webhooks/1170000000000000002/aW50ZXJhY3Rpb24");
+    EXPECT_EQ(posts[0].headers.count("authorization"), 0U) << "the interaction token authorises";
+    EXPECT_TRUE(std::regex_search(posts[0].body, std::regex{"/exports/[0-9a-z.]+"}))
+        << posts[0].body;
+    EXPECT_EQ(await_number(database_.url(),
+                           "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'file-link:%' AND "
+                           "status = 'sent'",
+                           1),
+              1);
     EXPECT_TRUE(temporary_files_gone());
 }
 
