@@ -99,6 +99,13 @@ std::size_t length(std::string_view utf8) {
     return decode(utf8).size();
 }
 
+bool has_case(std::string_view utf8) {
+    const auto text = decode(utf8);
+    return std::any_of(text.begin(), text.end(), [](char32_t c) {
+        return u_hasBinaryProperty(static_cast<UChar32>(c), UCHAR_CASED) != 0;
+    });
+}
+
 std::string two_character_tokens(std::string_view text) {
     const auto characters = decode(text);
     const auto size = characters.size();

@@ -18,6 +18,10 @@ std::vector<std::string> words(std::string_view query);
 /// Number of code points of UTF-8 text.
 std::size_t length(std::string_view utf8);
 
+/// Whether UTF-8 text has a letter with case (Unicode's Cased: Latin, Greek, Cyrillic…); text
+/// of Hangul, Han, digits and punctuation alone has none, and reads the same lowered.
+bool has_case(std::string_view utf8);
+
 /// The text of SQLite's two-character index (search_grams, schemas/0013): the pairs of
 /// adjacent letters or digits that a search for a word of two characters needs and trigrams
 /// cannot find, space-separated. Those are every pair in or at the edge of a run of a script

@@ -433,6 +433,9 @@ TEST_P(Query, LeadsByCompanyAreOrderedAsTheLeadsThemselvesWouldBe) {
     };
     // The latest change first unless told otherwise: #4's move, after #3's new value.
     EXPECT_TRUE(first("industry:반도체").starts_with("#4 ")) << first("industry:반도체");
+    // English in any case (OpenAI's industry is "AI"); Korean has none to mind.
+    EXPECT_TRUE(first("industry:ai").starts_with("#1 ")) << first("industry:ai");
+    EXPECT_TRUE(first("industry:Ai").starts_with("#1 ")) << first("industry:Ai");
 }
 
 }  // namespace
